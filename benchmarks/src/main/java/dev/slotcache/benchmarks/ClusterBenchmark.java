@@ -1,0 +1,230 @@
+package dev.slotcache.benchmarks;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.processor.EntryProcessor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Response;
+
+/**
+ * Each Slotcache operation next to the raw Jedis command(s) a hand-written client would send for it, on the
+ * same cluster, same key space shape and value size. {@link RatioReport} runs these and prints ours ÷ raw.
+ *
+ * <p>The cluster comes from system property {@code bench.uri} ({@code redis://host:port,...}), set by
+ * {@link RatioReport} for the forked JVMs.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ClusterBenchmark {
+
+  static final int KEYS = 10_000;
+  static final int BATCH = 100;
+  static final int BATCHES = 64;
+
+  /** Increments the first byte of the value: a read-modify-write. */
+  static final EntryProcessor<String, byte[], Void> BUMP = (entry, args) -> {
+    byte[] value = entry.getValue();
+    byte[] next = value == null ? new byte[1] : value.clone();
+    next[0]++;
+    entry.setValue(next);
+    return null;
+  };
+
+  @State(Scope.Benchmark)
+  public static class Fixture {
+    @Param({"100", "10240"})
+    public int valueSize;
+
+    CacheManager manager;
+    Cache<String, byte[]> cache;
+    RedisClusterClient raw;
+    String[] keys;
+    byte[][] rawKeys;
+    byte[] value;
+    List<Set<String>> keySets;
+    List<Set<byte[]>> rawKeySets;
+    List<Map<String, byte[]>> entrySets;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      String uri = System.getProperty("bench.uri");
+      if (uri == null) {
+        throw new IllegalStateException("system property bench.uri is not set; run RatioReport");
+      }
+      String namespace = "bench-" + valueSize;
+      manager = Caching.getCachingProvider().getCacheManager(URI.create(uri + "/" + namespace),
+          getClass().getClassLoader(), new Properties());
+      Cache<String, byte[]> existing = manager.getCache("bench");
+      cache = existing != null ? existing : manager.createCache("bench", new MutableConfiguration<>());
+      Set<HostAndPort> seeds = new HashSet<>();
+      for (String seed : uri.substring(uri.indexOf("://") + 3).split(",")) {
+        seeds.add(HostAndPort.from(seed));
+      }
+      raw = RedisClusterClient.create(seeds);
+      value = new byte[valueSize];
+      ThreadLocalRandom.current().nextBytes(value);
+      keys = new String[KEYS];
+      rawKeys = new byte[KEYS][];
+      Map<String, byte[]> preload = new HashMap<>();
+      for (int i = 0; i < KEYS; i++) {
+        keys[i] = "key-" + i;
+        rawKeys[i] = (namespace + ":raw:key-" + i).getBytes(StandardCharsets.UTF_8);
+        preload.put(keys[i], value);
+        raw.set(rawKeys[i], value);
+        if (preload.size() == 500) {
+          cache.putAll(preload);
+          preload.clear();
+        }
+      }
+      cache.putAll(preload);
+      keySets = new java.util.ArrayList<>();
+      rawKeySets = new java.util.ArrayList<>();
+      entrySets = new java.util.ArrayList<>();
+      for (int b = 0; b < BATCHES; b++) {
+        Set<String> ks = new LinkedHashSet<>();
+        Set<byte[]> rks = new LinkedHashSet<>();
+        Map<String, byte[]> es = new HashMap<>();
+        while (ks.size() < BATCH) {
+          int i = ThreadLocalRandom.current().nextInt(KEYS);
+          if (ks.add(keys[i])) {
+            rks.add(rawKeys[i]);
+            es.put(keys[i], value);
+          }
+        }
+        keySets.add(ks);
+        rawKeySets.add(rks);
+        entrySets.add(es);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      raw.close();
+      manager.close();
+    }
+
+    int index() {
+      return ThreadLocalRandom.current().nextInt(KEYS);
+    }
+
+    int batch() {
+      return ThreadLocalRandom.current().nextInt(BATCHES);
+    }
+  }
+
+  @Benchmark
+  public byte[] get(Fixture f) {
+    return f.cache.get(f.keys[f.index()]);
+  }
+
+  @Benchmark
+  public byte[] rawGet(Fixture f) {
+    return f.raw.get(f.rawKeys[f.index()]);
+  }
+
+  @Benchmark
+  public void put(Fixture f) {
+    f.cache.put(f.keys[f.index()], f.value);
+  }
+
+  @Benchmark
+  public String rawPut(Fixture f) {
+    return f.raw.set(f.rawKeys[f.index()], f.value);
+  }
+
+  @Benchmark
+  public boolean containsKey(Fixture f) {
+    return f.cache.containsKey(f.keys[f.index()]);
+  }
+
+  @Benchmark
+  public boolean rawContainsKey(Fixture f) {
+    return f.raw.exists(f.rawKeys[f.index()]);
+  }
+
+  @Benchmark
+  public boolean remove(Fixture f) {
+    return f.cache.remove(f.keys[f.index()]);
+  }
+
+  @Benchmark
+  public long rawRemove(Fixture f) {
+    return f.raw.del(f.rawKeys[f.index()]);
+  }
+
+  @Benchmark
+  public Map<String, byte[]> getAll100(Fixture f) {
+    return f.cache.getAll(f.keySets.get(f.batch()));
+  }
+
+  @Benchmark
+  public int rawGetAll100(Fixture f) {
+    int found = 0;
+    try (ClusterPipeline pipeline = f.raw.pipelined()) {
+      List<Response<byte[]>> replies = new java.util.ArrayList<>(BATCH);
+      for (byte[] key : f.rawKeySets.get(f.batch())) {
+        replies.add(pipeline.get(key));
+      }
+      pipeline.sync();
+      for (Response<byte[]> reply : replies) {
+        found += reply.get() == null ? 0 : 1;
+      }
+    }
+    return found;
+  }
+
+  @Benchmark
+  public void putAll100(Fixture f) {
+    f.cache.putAll(f.entrySets.get(f.batch()));
+  }
+
+  @Benchmark
+  public void rawPutAll100(Fixture f) {
+    try (ClusterPipeline pipeline = f.raw.pipelined()) {
+      for (byte[] key : f.rawKeySets.get(f.batch())) {
+        pipeline.set(key, f.value);
+      }
+      pipeline.sync();
+    }
+  }
+
+  @Benchmark
+  public Void invoke(Fixture f) {
+    return f.cache.invoke(f.keys[f.index()], BUMP);
+  }
+
+  /** What invoke replaces: read, change, write back (two round trips, not atomic). */
+  @Benchmark
+  public String rawInvoke(Fixture f) {
+    byte[] key = f.rawKeys[f.index()];
+    byte[] value = f.raw.get(key);
+    byte[] next = value == null ? new byte[1] : value.clone();
+    next[0]++;
+    return f.raw.set(key, next);
+  }
+}

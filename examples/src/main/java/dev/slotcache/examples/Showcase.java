@@ -1,0 +1,199 @@
+package dev.slotcache.examples;
+
+import dev.slotcache.configuration.SlotcacheConfiguration;
+import dev.slotcache.store.SegmentedKeyLayout;
+import dev.slotcache.testkit.LocalRedisCluster;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * A short tour of Slotcache against a throwaway local cluster (or the cluster in {@code SLOTCACHE_URI}):
+ * plain JCache, where keys land in the cluster, batches, atomic invoke, native TTLs and latency.
+ */
+public final class Showcase {
+
+  private Showcase() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    String external = System.getenv("SLOTCACHE_URI");
+    LocalRedisCluster local = null;
+    String clusterUri;
+    if (external != null && !external.isBlank()) {
+      clusterUri = external.replaceAll("\\?.*$", "").replaceAll("(redis(s)?://[^/]+)/.*$", "$1");
+      say("Cluster: %s (from SLOTCACHE_URI)", clusterUri.replaceAll("//[^@/]*@", "//****@"));
+    } else {
+      long started = System.nanoTime();
+      local = LocalRedisCluster.start(3);
+      clusterUri = local.uri();
+      say("Cluster: throwaway local Redis %s cluster, 3 masters at %s (started in %d ms)", local.redisVersion(),
+          clusterUri, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+    String namespace = "showcase-" + Long.toString(System.nanoTime() % 100_000, 36);
+    CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create(clusterUri + "/" + namespace),
+        Showcase.class.getClassLoader());
+    Set<HostAndPort> seeds = new HashSet<>();
+    for (String seed : clusterUri.substring(clusterUri.indexOf("://") + 3).split(",")) {
+      seeds.add(HostAndPort.from(seed.replaceAll("^.*@", "")));
+    }
+    try (RedisClusterClient raw = RedisClusterClient.create(seeds)) {
+      tour(manager, raw, namespace, seeds.iterator().next());
+    } finally {
+      for (String name : manager.getCacheNames()) {
+        manager.destroyCache(name);
+      }
+      manager.close();
+      if (local != null) {
+        local.close();
+        say("Local cluster stopped.");
+      }
+    }
+  }
+
+  private static void tour(CacheManager manager, RedisClusterClient raw, String namespace, HostAndPort seed)
+      throws Exception {
+    String[] owners = slotOwners(seed);
+    say("%n1. Plain JCache");
+    Cache<String, String> users = manager.createCache("users", new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class));
+    users.put("alice", "Alice Liddell");
+    say("   users.put(\"alice\", ...) then users.get(\"alice\") -> %s", users.get("alice"));
+    say("   users.get(\"bob\") -> %s (a miss)", users.get("bob"));
+    int segments = segmentsOf(users);
+    SegmentedKeyLayout layout = new SegmentedKeyLayout(namespace, "users", segments);
+    byte[] key = layout.redisKey("alice".getBytes(StandardCharsets.UTF_8));
+    int slot = JedisClusterCRC16.getSlot(key);
+    say("   stored in Redis as %s  (slot %d, on master %s, TTL %d)", new String(key, StandardCharsets.UTF_8),
+        slot, owners[slot], raw.pttl(key));
+
+    say("%n2. One cache, spread over every master (%d segments)", segments);
+    Cache<Integer, String> orders = manager.createCache("orders", new MutableConfiguration<>());
+    Map<Integer, String> batch = new HashMap<>();
+    for (int i = 0; i < 3_000; i++) {
+      batch.put(i, "order " + i);
+    }
+    long t0 = System.nanoTime();
+    orders.putAll(batch);
+    say("   putAll of 3,000 entries: %.1f ms (one pipeline per master, masters in parallel)", ms(t0));
+    SegmentedKeyLayout ordersLayout = new SegmentedKeyLayout(namespace, "orders", segmentsOf(orders));
+    Map<String, Integer> perMaster = new TreeMap<>();
+    for (int i = 0; i < 3_000; i++) {
+      byte[] redisKey = ordersLayout.redisKey(("~i" + i).getBytes(StandardCharsets.UTF_8));
+      perMaster.merge(owners[JedisClusterCRC16.getSlot(redisKey)], 1, Integer::sum);
+    }
+    perMaster.forEach((node, count) -> say("   master %s holds %,d entries", node, count));
+    Set<Integer> hundred = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      hundred.add(i * 30);
+    }
+    t0 = System.nanoTime();
+    Map<Integer, String> found = orders.getAll(hundred);
+    say("   getAll of 100 keys: %d found in %.2f ms", found.size(), ms(t0));
+
+    say("%n3. Atomic invoke across threads");
+    Cache<String, Long> counters = manager.createCache("counters", new MutableConfiguration<String, Long>()
+        .setTypes(String.class, Long.class));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      futures.add(pool.submit(() -> {
+        for (int i = 0; i < 500; i++) {
+          counters.invoke("visits", (entry, a) -> {
+            entry.setValue(entry.exists() ? entry.getValue() + 1 : 1L);
+            return null;
+          });
+        }
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    say("   4 threads x 500 increments -> %d (compare-and-set on the entry's stamp, no lost update)",
+        counters.get("visits"));
+
+    say("%n4. Expiry is a native Redis TTL");
+    Cache<String, String> sessions = manager.createCache("sessions", new MutableConfiguration<String, String>()
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
+    sessions.put("s1", "token");
+    byte[] sessionKey = new SegmentedKeyLayout(namespace, "sessions", segmentsOf(sessions))
+        .redisKey("s1".getBytes(StandardCharsets.UTF_8));
+    say("   put with CreatedExpiryPolicy(300 ms): PTTL in Redis = %d ms, get -> %s", raw.pttl(sessionKey),
+        sessions.get("s1"));
+    Thread.sleep(400);
+    say("   400 ms later: get -> %s (Redis removed it; no JVM had to)", sessions.get("s1"));
+
+    say("%n5. Latency (2,000 calls each, this machine)");
+    users.put("hot", "x".repeat(100));
+    latency("get (hit)", () -> users.get("hot"));
+    latency("put", () -> users.put("hot", "x".repeat(100)));
+    latency("containsKey", () -> users.containsKey("hot"));
+    say("%nDone.");
+  }
+
+  private static void latency(String what, Runnable op) {
+    long[] nanos = new long[2_000];
+    for (int i = 0; i < 200; i++) {
+      op.run();
+    }
+    for (int i = 0; i < nanos.length; i++) {
+      long t0 = System.nanoTime();
+      op.run();
+      nanos[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(nanos);
+    say("   %-12s p50 %5.0f us   p99 %5.0f us", what, nanos[nanos.length / 2] / 1e3, nanos[nanos.length * 99 / 100] / 1e3);
+  }
+
+  private static int segmentsOf(Cache<?, ?> cache) {
+    return SlotcacheConfiguration.of(cache).getSegments();
+  }
+
+  /** Which master owns each slot, read once with CLUSTER SLOTS from any node. */
+  private static String[] slotOwners(HostAndPort seed) {
+    String[] owners = new String[SegmentedKeyLayout.SLOTS];
+    try (Jedis jedis = new Jedis(seed, DefaultJedisClientConfig.builder().autoNegotiateProtocol(false).build())) {
+      for (Object entry : (List<?>) jedis.sendCommand(Protocol.Command.CLUSTER, "SLOTS")) {
+        List<?> range = (List<?>) entry;
+        List<?> master = (List<?>) range.get(2);
+        String node = new String((byte[]) master.get(0), StandardCharsets.UTF_8) + ":" + master.get(1);
+        for (long slot = (Long) range.get(0); slot <= (Long) range.get(1); slot++) {
+          owners[(int) slot] = node;
+        }
+      }
+    }
+    return owners;
+  }
+
+  private static double ms(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e6;
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.println(String.format(format, args));
+  }
+}

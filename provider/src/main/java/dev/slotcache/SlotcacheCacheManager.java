@@ -1,0 +1,371 @@
+package dev.slotcache;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.slotcache.codec.ClassPolicy;
+import dev.slotcache.codec.Codec;
+import dev.slotcache.codec.KryoCodec;
+import dev.slotcache.configuration.SlotcacheConfiguration;
+import dev.slotcache.configuration.SlotcacheSettings;
+import dev.slotcache.spi.SlotcacheCachingProvider;
+import dev.slotcache.store.CacheRegistry;
+import dev.slotcache.store.RedisCluster;
+import dev.slotcache.store.SegmentStore;
+import dev.slotcache.store.SegmentedKeyLayout;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * A CacheManager over one Redis Cluster namespace. Caches are recorded in the cluster when created, so
+ * another JVM's {@code getCache(name)} opens the same cache with the same layout. {@link #getCacheNames()}
+ * lists the caches this manager has created or opened. Thread-safe.
+ */
+public final class SlotcacheCacheManager implements CacheManager {
+
+  private final SlotcacheCachingProvider provider;
+  private final URI uri;
+  private final ClassLoader classLoader;
+  private final Properties properties;
+  private final ManagerSetup setup;
+  private final RedisCluster cluster;
+  private final CacheRegistry registry;
+  private final Codec codec;
+  private final int maxValueBytes;
+  private final ConcurrentMap<String, SlotcacheCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public SlotcacheCacheManager(SlotcacheCachingProvider provider, URI uri, ClassLoader classLoader,
+      Properties properties) {
+    this.provider = requireNonNull(provider, "provider");
+    this.uri = requireNonNull(uri, "uri");
+    this.classLoader = requireNonNull(classLoader, "classLoader");
+    this.properties = new Properties();
+    this.properties.putAll(requireNonNull(properties, "properties"));
+    this.setup = ManagerSetup.resolve(uri, classLoader, this.properties);
+    this.maxValueBytes = (int) Math.min(Integer.MAX_VALUE - 16, setup.settings.size(SlotcacheSettings.MAX_VALUE_BYTES));
+    ClassPolicy policy;
+    try {
+      policy = ClassPolicy.parse(setup.settings.get(SlotcacheSettings.ALLOWED_CLASSES));
+    } catch (IllegalArgumentException e) {
+      throw new CacheException(SlotcacheSettings.ALLOWED_CLASSES.key() + ": " + e.getMessage(), e);
+    }
+    this.codec = new KryoCodec(classLoader, policy, maxValueBytes + 16);
+    this.cluster = new RedisCluster(setup.endpoint);
+    this.registry = new CacheRegistry(cluster, setup.namespace);
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public ClassLoader getClassLoader() {
+    return classLoader;
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  /** The namespace this manager's caches live under. */
+  public String getNamespace() {
+    return setup.namespace;
+  }
+
+  @Override
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    requireNotClosed();
+    requireNonNull(cacheName, "cacheName");
+    requireNonNull(configuration, "configuration");
+    if (!configuration.isStoreByValue()) {
+      throw new UnsupportedOperationException("cache '" + cacheName + "': store-by-reference is not supported; "
+          + "entries live in Redis and are always stored by value");
+    }
+    synchronized (caches) {
+      if (caches.containsKey(cacheName)) {
+        throw new CacheException("cache '" + cacheName + "' already exists in " + uri);
+      }
+      SlotcacheConfiguration<K, V> effective = effectiveConfiguration(cacheName, configuration);
+      CacheDescriptor wanted = new CacheDescriptor(effective.getKeyType().getName(),
+          effective.getValueType().getName(), effective.getSegments());
+      byte[] existing = registry.register(cacheName, wanted.encode());
+      if (existing != null) {
+        CacheDescriptor recorded = CacheDescriptor.decode(cacheName, existing);
+        if (!recorded.keyType().equals(wanted.keyType()) || !recorded.valueType().equals(wanted.valueType())) {
+          throw new CacheException("cache '" + cacheName + "' already exists in the cluster with key type "
+              + recorded.keyType() + " and value type " + recorded.valueType() + ", not " + wanted.keyType()
+              + " and " + wanted.valueType());
+        }
+        // Shared cache created by another JVM: adopt its layout.
+        effective.setSegments(recorded.segments());
+      }
+      SlotcacheCache<K, V> cache = open(cacheName, effective);
+      caches.put(cacheName, cache);
+      return cache;
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    requireNotClosed();
+    requireNonNull(keyType, "keyType");
+    requireNonNull(valueType, "valueType");
+    SlotcacheCache<?, ?> cache = findCache(requireNonNull(cacheName, "cacheName"));
+    if (cache == null) {
+      return null;
+    }
+    CompleteConfiguration<?, ?> configuration = cache.configuration();
+    if (configuration.getKeyType() != keyType || configuration.getValueType() != valueType) {
+      throw new ClassCastException("cache '" + cacheName + "' has key type " + configuration.getKeyType().getName()
+          + " and value type " + configuration.getValueType().getName() + ", not " + keyType.getName() + " and "
+          + valueType.getName());
+    }
+    return (Cache<K, V>) cache;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <K, V> Cache<K, V> getCache(String cacheName) {
+    requireNotClosed();
+    return (Cache<K, V>) findCache(requireNonNull(cacheName, "cacheName"));
+  }
+
+  private SlotcacheCache<?, ?> findCache(String cacheName) {
+    SlotcacheCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      return cache;
+    }
+    byte[] recorded = registry.lookup(cacheName);
+    if (recorded == null) {
+      return null;
+    }
+    CacheDescriptor descriptor = CacheDescriptor.decode(cacheName, recorded);
+    synchronized (caches) {
+      cache = caches.get(cacheName);
+      if (cache == null) {
+        MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>()
+            .setTypes(loadClass(cacheName, descriptor.keyType()), loadClass(cacheName, descriptor.valueType()));
+        SlotcacheConfiguration<Object, Object> effective = effectiveConfiguration(cacheName, configuration);
+        effective.setSegments(descriptor.segments());
+        cache = open(cacheName, effective);
+        caches.put(cacheName, cache);
+      }
+      return cache;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Class<Object> loadClass(String cacheName, String name) {
+    try {
+      return (Class<Object>) Class.forName(name, false, classLoader);
+    } catch (ClassNotFoundException e) {
+      throw new CacheException("cache '" + cacheName + "' is recorded with type " + name
+          + ", which is not on this class path", e);
+    }
+  }
+
+  private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration) {
+    SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
+    SegmentStore store = new SegmentStore(cluster, layout);
+    int retries = setup.settings.intValue(SlotcacheSettings.INVOKE_MAX_RETRIES, 1, 100_000);
+    return new SlotcacheCache<>(cacheName, this, configuration, store, codec, maxValueBytes, retries);
+  }
+
+  /**
+   * The configuration a new cache really gets: a copy of the caller's, with per-cache declarative settings and
+   * manager defaults filled in where the caller left them open.
+   */
+  private <K, V> SlotcacheConfiguration<K, V> effectiveConfiguration(String cacheName, Configuration<K, V> given) {
+    SlotcacheConfiguration<K, V> effective;
+    if (given instanceof CompleteConfiguration<K, V> complete) {
+      effective = new SlotcacheConfiguration<>(complete);
+    } else {
+      effective = new SlotcacheConfiguration<>();
+      effective.setTypes(given.getKeyType(), given.getValueType());
+      effective.setStoreByValue(given.isStoreByValue());
+    }
+    SlotcacheSettings settings = setup.settings;
+    if (effective.getSegments() == null) {
+      effective.setSegments(SlotcacheSettings.parseInt(SlotcacheSettings.SEGMENTS.key(),
+          settings.forCache(cacheName, SlotcacheSettings.SEGMENTS), 1, 16384));
+    }
+    if (effective.getTtlJitterPercent() == null) {
+      effective.setTtlJitterPercent(SlotcacheSettings.parseInt(SlotcacheSettings.TTL_JITTER.key(),
+          settings.forCache(cacheName, SlotcacheSettings.TTL_JITTER), 0, 50));
+    }
+    String maxTtl = settings.forCache(cacheName, SlotcacheSettings.MAX_TTL);
+    if (effective.getMaxTtl() == null && maxTtl != null) {
+      effective.setMaxTtl(SlotcacheSettings.parseDuration(SlotcacheSettings.MAX_TTL.key(), maxTtl));
+    }
+    Factory<ExpiryPolicy> declared = declaredExpiry(cacheName);
+    if (declared != null && isDefaultExpiry(effective.getExpiryPolicyFactory())) {
+      effective.setExpiryPolicyFactory(declared);
+    }
+    return effective;
+  }
+
+  private static boolean isDefaultExpiry(Factory<ExpiryPolicy> factory) {
+    return factory == null || factory.create() instanceof EternalExpiryPolicy;
+  }
+
+  private Factory<ExpiryPolicy> declaredExpiry(String cacheName) {
+    SlotcacheSettings settings = setup.settings;
+    String write = settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_WRITE);
+    String create = settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_CREATE);
+    String access = settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_ACCESS);
+    int given = (write != null ? 1 : 0) + (create != null ? 1 : 0) + (access != null ? 1 : 0);
+    if (given == 0) {
+      return null;
+    }
+    if (given > 1) {
+      throw new CacheException("cache '" + cacheName + "': set only one of expire-after-write, "
+          + "expire-after-create and expire-after-access");
+    }
+    if (write != null) {
+      return ModifiedExpiryPolicy.factoryOf(duration(SlotcacheSettings.EXPIRE_AFTER_WRITE.key(), write));
+    }
+    if (create != null) {
+      return CreatedExpiryPolicy.factoryOf(duration(SlotcacheSettings.EXPIRE_AFTER_CREATE.key(), create));
+    }
+    return TouchedExpiryPolicy.factoryOf(duration(SlotcacheSettings.EXPIRE_AFTER_ACCESS.key(), access));
+  }
+
+  private static Duration duration(String key, String value) {
+    java.time.Duration d = SlotcacheSettings.parseDuration(key, value);
+    return d.isZero() ? Duration.ZERO : new Duration(java.util.concurrent.TimeUnit.MILLISECONDS, d.toMillis());
+  }
+
+  @Override
+  public Iterable<String> getCacheNames() {
+    requireNotClosed();
+    return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+  }
+
+  @Override
+  public void destroyCache(String cacheName) {
+    requireNotClosed();
+    requireNonNull(cacheName, "cacheName");
+    SlotcacheCache<?, ?> cache;
+    synchronized (caches) {
+      cache = findCache(cacheName);
+      if (cache == null) {
+        return;
+      }
+      caches.remove(cacheName);
+    }
+    try {
+      cache.destroyData();
+      registry.unregister(cacheName);
+    } finally {
+      cache.closeInternal();
+    }
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    requireNotClosed();
+    requireNonNull(cacheName, "cacheName");
+    throw new UnsupportedOperationException("JMX management is not supported yet");
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    requireNotClosed();
+    requireNonNull(cacheName, "cacheName");
+    throw new UnsupportedOperationException("statistics are not supported yet");
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    CacheException failure = null;
+    synchronized (caches) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (SlotcacheCache<?, ?> cache : new ArrayList<>(caches.values())) {
+        try {
+          cache.closeInternal();
+        } catch (RuntimeException e) {
+          failure = suppress(failure, e);
+        }
+      }
+      caches.clear();
+    }
+    try {
+      cluster.close();
+    } catch (RuntimeException e) {
+      failure = suppress(failure, e);
+    }
+    provider.release(this);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private CacheException suppress(CacheException failure, RuntimeException e) {
+    CacheException result = failure != null ? failure : new CacheException("closing cache manager " + uri + " failed");
+    result.addSuppressed(e);
+    return result;
+  }
+
+  /** A cache closed by its user: forget it, so getCache opens a fresh one. */
+  void released(SlotcacheCache<?, ?> cache) {
+    caches.remove(cache.getName(), cache);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) {
+    requireNonNull(type, "type");
+    if (type.isInstance(this)) {
+      return type.cast(this);
+    }
+    throw new IllegalArgumentException("a Slotcache CacheManager cannot be unwrapped to " + type.getName());
+  }
+
+  private void requireNotClosed() {
+    if (closed) {
+      throw new IllegalStateException("cache manager " + uri + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SlotcacheCacheManager[" + uri + ", " + setup + "]";
+  }
+}

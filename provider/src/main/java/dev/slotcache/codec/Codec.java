@@ -1,0 +1,29 @@
+package dev.slotcache.codec;
+
+/**
+ * Turns cache keys and values into the bytes stored in Redis and back.
+ *
+ * <p>Contracts every implementation keeps:
+ * <ul>
+ *   <li>keys are encoded <em>canonically</em>: two keys that are {@code equals} encode to identical bytes, in
+ *       every JVM, because the bytes are the address of the entry;</li>
+ *   <li>values round-trip to an equal, independent copy (store-by-value);</li>
+ *   <li>decoding never trusts its input: bytes that are not a valid encoding raise {@link CodecException},
+ *       never another exception type.</li>
+ * </ul>
+ * Implementations are thread-safe.
+ */
+public interface Codec {
+
+  /** Encodes a key canonically; throws {@link CodecException} when the key cannot be encoded. */
+  byte[] encodeKey(Object key);
+
+  /** Decodes bytes produced by {@link #encodeKey}; throws {@link CodecException} on anything else. */
+  Object decodeKey(byte[] bytes);
+
+  /** Encodes a value; throws {@link CodecException} when the value cannot be encoded. */
+  byte[] encodeValue(Object value);
+
+  /** Decodes bytes produced by {@link #encodeValue}; throws {@link CodecException} on anything else. */
+  Object decodeValue(byte[] bytes);
+}

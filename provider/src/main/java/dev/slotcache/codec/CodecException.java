@@ -1,0 +1,17 @@
+package dev.slotcache.codec;
+
+import javax.cache.CacheException;
+
+/** A key or value could not be encoded, or stored bytes could not be decoded. */
+public class CodecException extends CacheException {
+
+  private static final long serialVersionUID = 1L;
+
+  public CodecException(String message) {
+    super(message);
+  }
+
+  public CodecException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

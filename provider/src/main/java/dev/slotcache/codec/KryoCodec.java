@@ -1,0 +1,418 @@
+package dev.slotcache.codec;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.Pool;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.UUID;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * The default {@link Codec}: Kryo 5, pooled, no registration required, classes without a no-arg constructor
+ * supported, decoding guarded by a {@link ClassPolicy} and a size cap.
+ *
+ * <p><b>Keys.</b> {@code String}, {@code Integer}, {@code Long} and {@code UUID} keys are written readably
+ * (so {@code redis-cli} shows {@code alice}, {@code ~l17}, {@code ~u0f8f…}); a string that itself starts with
+ * {@code ~}, or is not valid UTF-16, gets the {@code ~s} / Kryo form so no two keys collide. Other keys are
+ * {@code ~k} followed by a canonical Kryo encoding: no back-references (equal keys may share or not share
+ * sub-objects) and the elements of unordered sets and maps written in a sorted order.
+ *
+ * <p><b>Values.</b> One format byte, then Kryo's {@code writeClassAndObject} output with references on (cycles
+ * and shared sub-objects survive).
+ *
+ * <p>Thread-safe: Kryo instances come from a pool.
+ */
+public final class KryoCodec implements Codec {
+
+  /** First byte of every encoded value; a new wire format gets a new number. */
+  static final byte VALUE_FORMAT = 1;
+
+  private static final byte TILDE = '~';
+  private static final int MAX_POOLED_BUFFER = 1 << 20;
+
+  private final ClassPolicy classPolicy;
+  private final int maxDecodeBytes;
+  private final Pool<Worker> valueWorkers;
+  private final Pool<Worker> keyWorkers;
+
+  /**
+   * @param classLoader    loads the classes named in encoded bytes
+   * @param classPolicy    which classes may be decoded
+   * @param maxDecodeBytes bytes larger than this are refused before decoding
+   */
+  public KryoCodec(ClassLoader classLoader, ClassPolicy classPolicy, int maxDecodeBytes) {
+    Objects.requireNonNull(classLoader, "classLoader");
+    this.classPolicy = Objects.requireNonNull(classPolicy, "classPolicy");
+    if (maxDecodeBytes <= 0) {
+      throw new IllegalArgumentException("maxDecodeBytes must be positive, was " + maxDecodeBytes);
+    }
+    this.maxDecodeBytes = maxDecodeBytes;
+    int poolSize = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
+    this.valueWorkers = new Pool<>(true, false, poolSize) {
+      @Override
+      protected Worker create() {
+        return new Worker(newKryo(classLoader, true));
+      }
+    };
+    this.keyWorkers = new Pool<>(true, false, poolSize) {
+      @Override
+      protected Worker create() {
+        return new Worker(newKryo(classLoader, false));
+      }
+    };
+  }
+
+  @Override
+  public byte[] encodeKey(Object key) {
+    Objects.requireNonNull(key, "key");
+    if (key instanceof String s) {
+      if ((s.isEmpty() || s.charAt(0) != TILDE) && isWellFormed(s)) {
+        return s.getBytes(StandardCharsets.UTF_8);
+      }
+      if (isWellFormed(s)) {
+        return prefixed('s', s);
+      }
+    } else if (key instanceof Long l) {
+      return prefixed('l', Long.toString(l));
+    } else if (key instanceof Integer i) {
+      return prefixed('i', Integer.toString(i));
+    } else if (key instanceof UUID u) {
+      return prefixed('u', u.toString());
+    }
+    byte[] body = encode(keyWorkers, key, "key");
+    byte[] bytes = new byte[body.length + 2];
+    bytes[0] = TILDE;
+    bytes[1] = 'k';
+    System.arraycopy(body, 0, bytes, 2, body.length);
+    return bytes;
+  }
+
+  @Override
+  public Object decodeKey(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length < 2 || bytes[0] != TILDE) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    String rest = new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8);
+    try {
+      switch (bytes[1]) {
+        case 's': return rest;
+        case 'l': return Long.parseLong(rest);
+        case 'i': return Integer.parseInt(rest);
+        case 'u': return UUID.fromString(rest);
+        case 'k': return decode(keyWorkers, bytes, 2, "key");
+        default: throw new CodecException("not an encoded key: unknown type marker '~" + (char) bytes[1] + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CodecException("not an encoded key: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public byte[] encodeValue(Object value) {
+    Objects.requireNonNull(value, "value");
+    Worker worker = valueWorkers.obtain();
+    try {
+      Output output = worker.output;
+      output.reset();
+      output.writeByte(VALUE_FORMAT);
+      worker.kryo.writeClassAndObject(output, value);
+      return output.toBytes();
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      throw cannotEncode("value", value, e);
+    } finally {
+      release(valueWorkers, worker);
+    }
+  }
+
+  @Override
+  public Object decodeValue(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length == 0 || bytes[0] != VALUE_FORMAT) {
+      throw new CodecException("not an encoded value: unknown format "
+          + (bytes.length == 0 ? "(empty)" : Integer.toString(bytes[0] & 0xff)));
+    }
+    return decode(valueWorkers, bytes, 1, "value");
+  }
+
+  /** The policy that guards decoding. */
+  public ClassPolicy classPolicy() {
+    return classPolicy;
+  }
+
+  private byte[] encode(Pool<Worker> pool, Object object, String what) {
+    Worker worker = pool.obtain();
+    try {
+      Output output = worker.output;
+      output.reset();
+      worker.kryo.writeClassAndObject(output, object);
+      return output.toBytes();
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      throw cannotEncode(what, object, e);
+    } finally {
+      release(pool, worker);
+    }
+  }
+
+  private Object decode(Pool<Worker> pool, byte[] bytes, int offset, String what) {
+    if (bytes.length > maxDecodeBytes) {
+      throw new CodecException("refusing to decode a " + what + " of " + bytes.length
+          + " bytes: larger than the limit of " + maxDecodeBytes + " bytes (slotcache.codec.max-decode-bytes)");
+    }
+    Worker worker = pool.obtain();
+    try {
+      Input input = worker.input;
+      input.setBuffer(bytes, offset, bytes.length - offset);
+      Object result = worker.kryo.readClassAndObject(input);
+      if (input.position() != bytes.length) {
+        throw new CodecException("not an encoded " + what + ": " + (bytes.length - input.position())
+            + " trailing bytes");
+      }
+      return result;
+    } catch (CodecException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      throw new CodecException("cannot decode a " + what + " of " + bytes.length + " bytes: " + describe(e), e);
+    } finally {
+      worker.input.setBuffer(new byte[0]);
+      release(pool, worker);
+    }
+  }
+
+  private static void release(Pool<Worker> pool, Worker worker) {
+    if (worker.output.getBuffer().length > MAX_POOLED_BUFFER) {
+      worker.output.setBuffer(new byte[256], -1);
+    }
+    pool.free(worker);
+  }
+
+  private static CodecException cannotEncode(String what, Object object, Throwable e) {
+    return new CodecException("cannot encode " + what + " of " + object.getClass().getName() + ": " + describe(e)
+        + " (give the class a Kryo-friendly shape, or make the field transient)", e);
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    if (message != null) {
+      int newline = message.indexOf('\n');
+      message = newline < 0 ? message : message.substring(0, newline);
+    }
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private static byte[] prefixed(char type, String text) {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = new byte[body.length + 2];
+    bytes[0] = TILDE;
+    bytes[1] = (byte) type;
+    System.arraycopy(body, 0, bytes, 2, body.length);
+    return bytes;
+  }
+
+  /** True when {@code s} survives a UTF-8 round trip (no unpaired surrogates). */
+  private static boolean isWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Kryo newKryo(ClassLoader classLoader, boolean references) {
+    Kryo kryo = new CanonicalKryo(new PolicyClassResolver(classPolicy, !references), !references);
+    kryo.setClassLoader(classLoader);
+    kryo.setRegistrationRequired(false);
+    kryo.setWarnUnregisteredClasses(false);
+    kryo.setReferences(references);
+    kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    // JDK types whose fields the module system closes to reflection (JDK 17+): dedicated serializers.
+    kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
+    kryo.addDefaultSerializer(java.net.URI.class, new DefaultSerializers.URISerializer());
+    kryo.addDefaultSerializer(java.util.regex.Pattern.class, new DefaultSerializers.PatternSerializer());
+    kryo.addDefaultSerializer(java.util.concurrent.atomic.AtomicBoolean.class,
+        new DefaultSerializers.AtomicBooleanSerializer());
+    kryo.addDefaultSerializer(java.util.concurrent.atomic.AtomicInteger.class,
+        new DefaultSerializers.AtomicIntegerSerializer());
+    kryo.addDefaultSerializer(java.util.concurrent.atomic.AtomicLong.class,
+        new DefaultSerializers.AtomicLongSerializer());
+    kryo.addDefaultSerializer(java.util.concurrent.atomic.AtomicReference.class,
+        new DefaultSerializers.AtomicReferenceSerializer());
+    ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+    return kryo;
+  }
+
+  private static final class Worker {
+    final Kryo kryo;
+    final Output output = new Output(256, -1);
+    final Input input = new Input();
+
+    Worker(Kryo kryo) {
+      this.kryo = kryo;
+    }
+  }
+
+  /**
+   * Refuses, before instantiation, every class the policy does not permit. In key mode it writes every class
+   * by its full name instead of Kryo's per-graph name ids, whose numbering depends on encounter order and so
+   * would make a sorted set's encoding depend on its iteration order.
+   */
+  private static final class PolicyClassResolver extends DefaultClassResolver {
+    private static final byte NAME_MARKER = NAME + 2;
+
+    private final ClassPolicy policy;
+    private final boolean fullNames;
+    private final Map<String, Class<?>> byName = new java.util.HashMap<>();
+
+    PolicyClassResolver(ClassPolicy policy, boolean fullNames) {
+      this.policy = policy;
+      this.fullNames = fullNames;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    protected void writeName(Output output, Class type, Registration registration) {
+      if (!fullNames) {
+        super.writeName(output, type, registration);
+        return;
+      }
+      output.writeByte(NAME_MARKER);
+      output.writeString(type.getName());
+    }
+
+    @Override
+    protected Registration readName(Input input) {
+      if (!fullNames) {
+        Registration registration = super.readName(input);
+        check(registration.getType().getName());
+        return registration;
+      }
+      String name = input.readString();
+      Class<?> type = byName.get(name);
+      if (type == null) {
+        check(name);
+        try {
+          type = Class.forName(name, false, kryo.getClassLoader());
+        } catch (ClassNotFoundException e) {
+          throw new CodecException("class " + name + " named in a stored key is not on the class path", e);
+        }
+        byName.put(name, type);
+      }
+      return kryo.getRegistration(type);
+    }
+
+    private void check(String name) {
+      if (!policy.permits(name)) {
+        throw new CodecException("class " + name + " may not be decoded under " + policy
+            + "; add it to slotcache.codec.allowed-classes if it is yours");
+      }
+    }
+  }
+
+  /** Kryo whose key encoding writes unordered sets and maps in a canonical (sorted) order. */
+  private static final class CanonicalKryo extends Kryo {
+    private final boolean canonical;
+
+    CanonicalKryo(DefaultClassResolver resolver, boolean canonical) {
+      super(resolver, null);
+      this.canonical = canonical;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Serializer getDefaultSerializer(Class type) {
+      if (canonical && Set.class.isAssignableFrom(type) && !SortedSet.class.isAssignableFrom(type)
+          && !type.isEnum() && hasNoArgConstructor(type)) {
+        return new SortedElementsSerializer(false);
+      }
+      if (canonical && Map.class.isAssignableFrom(type) && !SortedMap.class.isAssignableFrom(type)
+          && hasNoArgConstructor(type)) {
+        return new SortedElementsSerializer(true);
+      }
+      return super.getDefaultSerializer(type);
+    }
+
+    private static boolean hasNoArgConstructor(Class<?> type) {
+      try {
+        type.getDeclaredConstructor();
+        return true;
+      } catch (NoSuchMethodException e) {
+        return false;
+      }
+    }
+  }
+
+  /** Writes a set's elements (or a map's entries) each encoded on its own, in byte order. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static final class SortedElementsSerializer extends Serializer<Object> {
+    private final boolean map;
+
+    SortedElementsSerializer(boolean map) {
+      this.map = map;
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object object) {
+      List<byte[]> parts = new ArrayList<>();
+      if (map) {
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) object).entrySet()) {
+          Output part = new Output(64, -1);
+          kryo.writeClassAndObject(part, entry.getKey());
+          kryo.writeClassAndObject(part, entry.getValue());
+          parts.add(part.toBytes());
+        }
+      } else {
+        for (Object element : (Collection<?>) object) {
+          Output part = new Output(64, -1);
+          kryo.writeClassAndObject(part, element);
+          parts.add(part.toBytes());
+        }
+      }
+      parts.sort(Arrays::compareUnsigned);
+      output.writeVarInt(parts.size(), true);
+      for (byte[] part : parts) {
+        output.writeVarInt(part.length, true);
+        output.writeBytes(part);
+      }
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<?> type) {
+      Object result = kryo.newInstance(type);
+      int size = input.readVarInt(true);
+      for (int i = 0; i < size; i++) {
+        int length = input.readVarInt(true);
+        Input part = new Input(input.readBytes(length));
+        if (map) {
+          Object key = kryo.readClassAndObject(part);
+          ((Map) result).put(key, kryo.readClassAndObject(part));
+        } else {
+          ((Collection) result).add(kryo.readClassAndObject(part));
+        }
+      }
+      return result;
+    }
+  }
+}

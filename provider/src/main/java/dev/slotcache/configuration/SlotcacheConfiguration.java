@@ -1,0 +1,94 @@
+package dev.slotcache.configuration;
+
+import java.time.Duration;
+import java.util.Objects;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+
+/**
+ * A {@link MutableConfiguration} with the settings only a Redis-backed cache has. Any
+ * {@code MutableConfiguration} works with Slotcache; use this class (or the declarative
+ * {@code slotcache.cache.<name>.*} settings) to tune the Redis side.
+ *
+ * <p>Like its superclass it is mutable and not thread-safe; a cache keeps an immutable copy.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
+
+  private static final long serialVersionUID = 1L;
+
+  private Integer segments;
+  private Integer ttlJitterPercent;
+  private Duration maxTtl;
+
+  public SlotcacheConfiguration() {
+  }
+
+  /** The effective configuration of a Slotcache cache (a copy), typed; same as {@code getConfiguration}. */
+  @SuppressWarnings("unchecked")
+  public static <K, V> SlotcacheConfiguration<K, V> of(javax.cache.Cache<K, V> cache) {
+    return cache.getConfiguration(SlotcacheConfiguration.class);
+  }
+
+  /** Copies any configuration; Slotcache settings too when {@code configuration} is a SlotcacheConfiguration. */
+  public SlotcacheConfiguration(CompleteConfiguration<K, V> configuration) {
+    super(configuration);
+    if (configuration instanceof SlotcacheConfiguration<K, V> other) {
+      this.segments = other.segments;
+      this.ttlJitterPercent = other.ttlJitterPercent;
+      this.maxTtl = other.maxTtl;
+    }
+  }
+
+  /** Number of segments (hash slots) the cache is spread over, or null for the manager's default. */
+  public Integer getSegments() {
+    return segments;
+  }
+
+  /**
+   * Spreads the cache over {@code segments} hash slots (1 to 16384). More segments spread a cache more evenly
+   * over masters; fewer make {@code clear()} and iteration cheaper. Every JVM sharing a cache must agree:
+   * the first creator's value is recorded in the cluster and used by all.
+   */
+  public SlotcacheConfiguration<K, V> setSegments(int segments) {
+    if (segments < 1 || segments > 16384) {
+      throw new IllegalArgumentException("segments must be between 1 and 16384, was " + segments);
+    }
+    this.segments = segments;
+    return this;
+  }
+
+  /** TTL jitter in percent, or null for the manager's default. */
+  public Integer getTtlJitterPercent() {
+    return ttlJitterPercent;
+  }
+
+  /**
+   * Shortens every TTL by a random 0 to {@code percent} % so that entries written together do not all expire
+   * together (thundering herd). 0 disables it.
+   */
+  public SlotcacheConfiguration<K, V> setTtlJitterPercent(int percent) {
+    if (percent < 0 || percent > 50) {
+      throw new IllegalArgumentException("TTL jitter must be between 0 and 50 percent, was " + percent);
+    }
+    this.ttlJitterPercent = percent;
+    return this;
+  }
+
+  /** Upper bound on every TTL, or null for none. */
+  public Duration getMaxTtl() {
+    return maxTtl;
+  }
+
+  /** Caps every TTL (also turns eternal entries into ones that expire after {@code maxTtl}). */
+  public SlotcacheConfiguration<K, V> setMaxTtl(Duration maxTtl) {
+    Objects.requireNonNull(maxTtl, "maxTtl");
+    if (maxTtl.isNegative() || maxTtl.isZero()) {
+      throw new IllegalArgumentException("maxTtl must be positive, was " + maxTtl);
+    }
+    this.maxTtl = maxTtl;
+    return this;
+  }
+}

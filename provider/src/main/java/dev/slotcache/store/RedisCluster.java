@@ -1,0 +1,173 @@
+package dev.slotcache.store;
+
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+
+/**
+ * The connections of one CacheManager to one Redis Cluster: a cluster client for single commands (it
+ * follows MOVED/ASK and reconnects), the slot map for batching per node, and a small thread pool that runs
+ * per-node batches in parallel.
+ *
+ * <p>Connecting is lazy and retried: a manager can be created while the cluster is down, and every operation
+ * tries again until it is up. Thread-safe. {@link #close()} releases every connection and thread.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+  private final ClusterEndpoint endpoint;
+  private final Object connectLock = new Object();
+  private volatile Connected connected;
+  private volatile boolean closed;
+
+  public RedisCluster(ClusterEndpoint endpoint) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+  }
+
+  public ClusterEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The connected client and slot map; connects on first use. */
+  Connected connected() {
+    Connected c = connected;
+    if (c != null) {
+      return c;
+    }
+    synchronized (connectLock) {
+      if (closed) {
+        throw new StoreException("the connection to " + endpoint.describe() + " is closed");
+      }
+      if (connected == null) {
+        connected = connect();
+      }
+      return connected;
+    }
+  }
+
+  private Connected connect() {
+    Set<HostAndPort> seeds = new LinkedHashSet<>();
+    for (String seed : endpoint.seeds()) {
+      seeds.add(HostAndPort.from(seed));
+    }
+    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+        .protocol(RedisProtocol.RESP2)
+        .socketTimeoutMillis(millis(endpoint.timeout()))
+        .connectionTimeoutMillis(millis(endpoint.connectTimeout()));
+    if (endpoint.tls()) {
+      // The JVM's default trust store and full host name verification.
+      config.sslOptions(SslOptions.defaults());
+    }
+    if (endpoint.user() != null) {
+      config.user(endpoint.user());
+    }
+    if (endpoint.password() != null) {
+      config.password(endpoint.password());
+    }
+    if (endpoint.clientName() != null) {
+      config.clientName(endpoint.clientName());
+    }
+    JedisClientConfig clientConfig = config.build();
+    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+    pool.setMaxTotal(endpoint.poolSizePerNode());
+    pool.setMaxIdle(endpoint.poolSizePerNode());
+    pool.setMinIdle(0);
+    pool.setMaxWait(endpoint.timeout());
+    pool.setJmxEnabled(false);
+    ClusterConnectionProvider provider;
+    try {
+      provider = new ClusterConnectionProvider(seeds, clientConfig, pool);
+    } catch (JedisException e) {
+      throw new StoreException("cannot reach the Redis Cluster at " + endpoint.describe() + ": "
+          + e.getMessage() + " (check slotcache.uri / SLOTCACHE_URI and that the nodes run in cluster mode)", e);
+    }
+    UnifiedJedis client = RedisClusterClient.builder()
+        .nodes(seeds)
+        .connectionProvider(provider)
+        .clientConfig(clientConfig)
+        .maxAttempts(endpoint.maxAttempts())
+        .maxTotalRetriesDuration(endpoint.maxRetryTime())
+        .build();
+    return new Connected(client, provider, newBatchExecutor());
+  }
+
+  private static ExecutorService newBatchExecutor() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadFactory factory = runnable -> {
+      Thread thread = new Thread(runnable, "slotcache-batch-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+    // Direct hand-off: when every thread is busy the caller runs the batch itself.
+    return new ThreadPoolExecutor(0, 32, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), factory,
+        new ThreadPoolExecutor.CallerRunsPolicy());
+  }
+
+  private static int millis(java.time.Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+  }
+
+  /** The node that owns {@code slot}, as {@code host:port}; for error messages. */
+  String ownerOf(int slot) {
+    Connected c = connected;
+    if (c == null) {
+      return endpoint.describe();
+    }
+    try {
+      HostAndPort node = c.provider.getNode(slot);
+      return node == null ? "slot " + slot + " (no owner known)" : node.toString();
+    } catch (RuntimeException e) {
+      return "slot " + slot;
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (connectLock) {
+      closed = true;
+      Connected c = connected;
+      connected = null;
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  /** What exists once connected. */
+  static final class Connected {
+    final UnifiedJedis client;
+    final ClusterConnectionProvider provider;
+    final ExecutorService batches;
+
+    Connected(UnifiedJedis client, ClusterConnectionProvider provider, ExecutorService batches) {
+      this.client = client;
+      this.provider = provider;
+      this.batches = batches;
+    }
+
+    void close() {
+      batches.shutdownNow();
+      try {
+        client.close(); // closes the provider and its pools too
+      } finally {
+        provider.close();
+      }
+    }
+  }
+}

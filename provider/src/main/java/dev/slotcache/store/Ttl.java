@@ -1,0 +1,20 @@
+package dev.slotcache.store;
+
+/**
+ * Time-to-live arguments of store writes, in milliseconds. Positive values are a TTL; the constants below
+ * carry the other outcomes an expiry policy can have.
+ */
+public final class Ttl {
+
+  /** Keep whatever TTL the entry has (Redis {@code KEEPTTL}); a new entry gets none. */
+  public static final long KEEP = -2;
+
+  /** No TTL: the entry lives until removed. */
+  public static final long PERSIST = -1;
+
+  /** Expire at once: a new entry is not stored, an existing one is removed. */
+  public static final long EXPIRE_NOW = 0;
+
+  private Ttl() {
+  }
+}

@@ -1,0 +1,232 @@
+package dev.slotcache.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class KryoCodecTest {
+
+  private final KryoCodec codec = new KryoCodec(getClass().getClassLoader(), ClassPolicy.denyList(), 1 << 20);
+
+  @Test
+  void simpleKeys_areReadable() {
+    assertEquals("alice", text(codec.encodeKey("alice")));
+    assertEquals("~l17", text(codec.encodeKey(17L)));
+    assertEquals("~i17", text(codec.encodeKey(17)));
+    UUID id = UUID.randomUUID();
+    assertEquals("~u" + id, text(codec.encodeKey(id)));
+    assertEquals("~s~tilde", text(codec.encodeKey("~tilde")));
+  }
+
+  @Test
+  void keys_roundTrip_andDistinctKeysNeverCollide() {
+    List<Object> keys = List.of("alice", "~i17", "17", 17, 17L, (short) 17, "", "~", "\uD800", "\uD800x",
+        UUID.nameUUIDFromBytes(new byte[] {1}), new Date(5), List.of(1, 2), new Point(1, 2), 'c', 1.5d);
+    Set<String> encodings = new HashSet<>();
+    for (Object key : keys) {
+      byte[] bytes = codec.encodeKey(key);
+      assertEquals(key, codec.decodeKey(bytes), "round trip of " + key);
+      assertTrue(encodings.add(new String(bytes, StandardCharsets.ISO_8859_1)), "collision for " + key);
+    }
+  }
+
+  @Test
+  void equalKeys_encodeIdentically_whateverTheirInternalOrder() {
+    Set<String> a = new HashSet<>();
+    Set<String> b = new HashSet<>(4);
+    for (int i = 0; i < 100; i++) {
+      a.add("e" + i);
+    }
+    for (int i = 99; i >= 0; i--) {
+      b.add("e" + i);
+    }
+    assertEquals(a, b);
+    assertArrayEquals(codec.encodeKey(a), codec.encodeKey(b));
+    Map<String, Integer> m1 = new LinkedHashMap<>();
+    Map<String, Integer> m2 = new LinkedHashMap<>();
+    m1.put("x", 1);
+    m1.put("y", 2);
+    m2.put("y", 2);
+    m2.put("x", 1);
+    assertArrayEquals(codec.encodeKey(m1), codec.encodeKey(m2));
+    assertArrayEquals(codec.encodeKey(new Date(42)), codec.encodeKey(new Date(42)));
+    // Shared sub-objects versus equal copies: no back-references in keys.
+    String shared = new String("s");
+    assertArrayEquals(codec.encodeKey(new Pair(shared, shared)), codec.encodeKey(new Pair("s", new String("s"))));
+    assertEquals(new Pair("s", "s"), codec.decodeKey(codec.encodeKey(new Pair("s", "s"))));
+    assertEquals(a, codec.decodeKey(codec.encodeKey(a)));
+  }
+
+  @Test
+  void values_ofJdkTypes_roundTripWithoutAddOpens() {
+    List<Object> values = List.of("text", 42, 4.2, new BigDecimal("1.10"), UUID.randomUUID(),
+        URI.create("https://example.com/a?b"), Instant.now(), LocalDate.of(2026, 1, 2), Duration.ofSeconds(5),
+        new AtomicInteger(7), new AtomicLong(8), List.of(1, 2, 3), Map.of("a", 1), Set.of("x"), Optional.of("o"),
+        new ArrayList<>(List.of("m")), new HashMap<>(Map.of("k", "v")), new Point(3, 4), new int[] {1, 2},
+        new NoDefaultConstructor("only", 1), new Date(3));
+    for (Object value : values) {
+      Object copy = codec.decodeValue(codec.encodeValue(value));
+      if (value instanceof AtomicInteger ai) {
+        assertEquals(ai.get(), ((AtomicInteger) copy).get());
+      } else if (value instanceof AtomicLong al) {
+        assertEquals(al.get(), ((AtomicLong) copy).get());
+      } else if (value instanceof int[] ints) {
+        assertArrayEquals(ints, (int[]) copy);
+      } else {
+        assertEquals(value, copy, "round trip of " + value.getClass());
+      }
+    }
+    Pattern pattern = (Pattern) codec.decodeValue(codec.encodeValue(Pattern.compile("a+b", Pattern.CASE_INSENSITIVE)));
+    assertTrue(pattern.matcher("AAB").matches());
+  }
+
+  @Test
+  void values_areCopies_andKeepSharedReferencesAndCycles() {
+    Node a = new Node("a");
+    Node b = new Node("b");
+    a.next = b;
+    b.next = a;
+    Node copy = (Node) codec.decodeValue(codec.encodeValue(a));
+    assertNotSame(a, copy);
+    assertEquals("b", copy.next.name);
+    assertTrue(copy.next.next == copy);
+  }
+
+  @Test
+  void garbage_raisesCodecException_only() {
+    byte[][] garbage = {{}, {9}, {1}, {1, (byte) 0xff, (byte) 0xff, (byte) 0xff, 3}, "~kxyz".getBytes(StandardCharsets.UTF_8),
+        "~l12a".getBytes(StandardCharsets.UTF_8), "~q".getBytes(StandardCharsets.UTF_8)};
+    for (byte[] bytes : garbage) {
+      if (bytes.length >= 2 && bytes[0] == '~') {
+        assertThrows(CodecException.class, () -> codec.decodeKey(bytes));
+      } else {
+        assertThrows(CodecException.class, () -> codec.decodeValue(bytes));
+      }
+    }
+    byte[] valid = codec.encodeValue(List.of("a", "b"));
+    assertThrows(CodecException.class, () -> codec.decodeValue(java.util.Arrays.copyOf(valid, valid.length + 3)));
+    assertThrows(CodecException.class, () -> codec.decodeValue(java.util.Arrays.copyOf(valid, valid.length - 2)));
+  }
+
+  @Test
+  void unencodableValue_raisesCodecExceptionNamingTheClass() {
+    CodecException e = assertThrows(CodecException.class, () -> codec.encodeValue(new Holder(Thread.currentThread())));
+    assertTrue(e.getMessage().contains(Holder.class.getName()), e.getMessage());
+  }
+
+  @Test
+  void allowList_refusesOtherClasses_butKeepsJdkTypes() {
+    byte[] point = codec.encodeValue(new Point(1, 2));
+    KryoCodec strict = new KryoCodec(getClass().getClassLoader(), ClassPolicy.parse("com.example.**"), 1 << 20);
+    CodecException e = assertThrows(CodecException.class, () -> strict.decodeValue(point));
+    assertTrue(e.getMessage().contains(Point.class.getName()), e.getMessage());
+    assertEquals(List.of("a"), strict.decodeValue(codec.encodeValue(new ArrayList<>(List.of("a")))));
+    KryoCodec allowing = new KryoCodec(getClass().getClassLoader(), ClassPolicy.parse("dev.slotcache.codec.*"), 1 << 20);
+    assertEquals(new Point(1, 2), allowing.decodeValue(point));
+  }
+
+  @Test
+  void denyList_refusesGadgetPackagesByDefault() {
+    assertFalse(ClassPolicy.denyList().permits("org.apache.commons.collections.functors.InvokerTransformer"));
+    assertFalse(ClassPolicy.denyList().permits("[Lcom.sun.rowset.JdbcRowSetImpl;"));
+    assertTrue(ClassPolicy.denyList().permits("com.acme.Order"));
+    assertThrows(IllegalArgumentException.class, () -> ClassPolicy.parse("com.acme.*.Order"));
+  }
+
+  @Test
+  void sizeCap_refusesLargeInputBeforeDecoding() {
+    KryoCodec small = new KryoCodec(getClass().getClassLoader(), ClassPolicy.denyList(), 100);
+    byte[] big = codec.encodeValue("x".repeat(500));
+    CodecException e = assertThrows(CodecException.class, () -> small.decodeValue(big));
+    assertTrue(e.getMessage().contains("limit"), e.getMessage());
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  record Point(int x, int y) {
+  }
+
+  static final class NoDefaultConstructor {
+    final String name;
+    final int n;
+
+    NoDefaultConstructor(String name, int n) {
+      this.name = Objects.requireNonNull(name);
+      this.n = n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof NoDefaultConstructor other && other.name.equals(name) && other.n == n;
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + n;
+    }
+  }
+
+  static final class Pair {
+    final String left;
+    final String right;
+
+    Pair(String left, String right) {
+      this.left = left;
+      this.right = right;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Pair p && p.left.equals(left) && p.right.equals(right);
+    }
+
+    @Override
+    public int hashCode() {
+      return left.hashCode() ^ right.hashCode();
+    }
+  }
+
+  static final class Node {
+    final String name;
+    Node next;
+
+    Node(String name) {
+      this.name = name;
+    }
+  }
+
+  static final class Holder {
+    final Object content;
+
+    Holder(Object content) {
+      this.content = content;
+    }
+  }
+}
