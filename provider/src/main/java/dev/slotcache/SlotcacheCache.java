@@ -70,14 +70,14 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     this.codec = requireNonNull(codec, "codec");
     this.maxValueBytes = maxValueBytes;
     this.invokeRetries = invokeRetries;
-    rejectUnsupported(this.configuration);
     this.expiry = new ExpiryDecisions(this.configuration.getExpiryPolicyFactory().create(),
         this.configuration.getTtlJitterPercent(), this.configuration.getMaxTtl());
     this.keyType = this.configuration.getKeyType() == Object.class ? null : this.configuration.getKeyType();
     this.valueType = this.configuration.getValueType() == Object.class ? null : this.configuration.getValueType();
   }
 
-  private void rejectUnsupported(CompleteConfiguration<K, V> config) {
+  /** Fails, before anything is recorded in the cluster, for features this version does not have. */
+  static void rejectUnsupported(String name, CompleteConfiguration<?, ?> config) {
     if (config.getCacheEntryListenerConfigurations().iterator().hasNext()) {
       throw new UnsupportedOperationException("cache '" + name + "': entry listeners are not supported yet");
     }
@@ -364,11 +364,12 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     byte[] k = encodeKey(key);
     requireNonNull(entryProcessor, "entryProcessor");
     byte[] pending = null;
+    T pendingResult = null;
     for (int attempt = 0; attempt <= invokeRetries; attempt++) {
       byte[] record = store.get(k);
       if (pending != null && record != null && Arrays.equals(Record.header(record), Record.header(pending))) {
-        // Our previous attempt was applied although its reply was lost: do not apply it twice.
-        return null;
+        // The previous attempt was applied although its reply was lost: do not apply it twice.
+        return pendingResult;
       }
       V current = decode(k, record);
       if (current == null) {
@@ -390,6 +391,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
           throw e;
         }
         pending = commit.record;
+        pendingResult = result;
       }
     }
     throw contended(k);
@@ -602,7 +604,10 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
    * thread-safe (like any iterator).
    */
   private final class SegmentIterator implements Iterator<Entry<K, V>> {
+    private static final int SEGMENTS_PER_LISTING = 64;
     private int segment;
+    private List<List<byte[]>> listed = List.of();
+    private int listedFrom;
     private Iterator<Entry<K, V>> current = Collections.emptyIterator();
     private Entry<K, V> last;
 
@@ -637,7 +642,12 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
 
     @SuppressWarnings("unchecked")
     private Iterator<Entry<K, V>> readSegment(int segmentIndex) {
-      List<byte[]> keys = store.keysOfSegment(segmentIndex);
+      if (segmentIndex >= listedFrom + listed.size()) {
+        listedFrom = segmentIndex;
+        listed = store.keysOfSegments(segmentIndex,
+            Math.min(SEGMENTS_PER_LISTING, store.layout().segments() - segmentIndex));
+      }
+      List<byte[]> keys = listed.get(segmentIndex - listedFrom);
       if (keys.isEmpty()) {
         return Collections.emptyIterator();
       }

@@ -112,6 +112,7 @@ public final class SlotcacheCacheManager implements CacheManager {
         throw new CacheException("cache '" + cacheName + "' already exists in " + uri);
       }
       SlotcacheConfiguration<K, V> effective = effectiveConfiguration(cacheName, configuration);
+      SlotcacheCache.rejectUnsupported(cacheName, effective);
       CacheDescriptor wanted = new CacheDescriptor(effective.getKeyType().getName(),
           effective.getValueType().getName(), effective.getSegments());
       byte[] existing = registry.register(cacheName, wanted.encode());

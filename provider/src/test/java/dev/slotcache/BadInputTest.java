@@ -197,7 +197,7 @@ class BadInputTest extends ClusterTest {
   private long totalCommands() {
     long total = 0;
     for (LocalRedisCluster.Node master : cluster.masters()) {
-      try (Jedis jedis = cluster.connect(master)) {
+      try (Jedis jedis = master.connect()) {
         for (String line : jedis.info("stats").split("\r?\n")) {
           if (line.startsWith("total_commands_processed:")) {
             total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());

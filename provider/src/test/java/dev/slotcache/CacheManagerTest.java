@@ -263,7 +263,7 @@ class CacheManagerTest extends ClusterTest {
   private long clientCount() {
     long total = 0;
     for (var master : cluster.masters()) {
-      try (redis.clients.jedis.Jedis jedis = cluster.connect(master)) {
+      try (redis.clients.jedis.Jedis jedis = master.connect()) {
         for (String line : jedis.clientList().split("\n")) {
           if (line.contains("name=slotcache")) {
             total++;
@@ -277,7 +277,7 @@ class CacheManagerTest extends ClusterTest {
   private long countKeysWithPrefix(String prefix) {
     long count = 0;
     for (var master : cluster.masters()) {
-      try (redis.clients.jedis.Jedis jedis = cluster.connect(master)) {
+      try (redis.clients.jedis.Jedis jedis = master.connect()) {
         for (String key : jedis.keys("*")) {
           if (key.startsWith(prefix)) {
             count++;

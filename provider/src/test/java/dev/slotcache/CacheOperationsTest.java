@@ -323,6 +323,25 @@ class CacheOperationsTest extends ClusterTest {
   }
 
   @Test
+  void loadAll_withoutLoader_completesAtOnce() throws Exception {
+    javax.cache.integration.CompletionListenerFuture done = new javax.cache.integration.CompletionListenerFuture();
+    cache.loadAll(Set.of("a"), true, done);
+    done.get(1, java.util.concurrent.TimeUnit.SECONDS);
+    assertFalse(cache.containsKey("a"));
+  }
+
+  @Test
+  void unsupportedFeatures_failClearly() {
+    MutableConfiguration<String, String> readThrough = new MutableConfiguration<String, String>()
+        .setReadThrough(true).setCacheLoaderFactory(() -> null);
+    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+        () -> manager.createCache("loading", readThrough));
+    assertTrue(e.getMessage().contains("loading"), e.getMessage());
+    assertThrows(UnsupportedOperationException.class, () -> manager.createCache("byRef",
+        new MutableConfiguration<String, String>().setStoreByValue(false)));
+  }
+
+  @Test
   void getName_andGetCacheManager() {
     assertEquals("ops", cache.getName());
     assertSame(manager, cache.getCacheManager());

@@ -41,7 +41,7 @@ class DistributionTest extends ClusterTest {
   }
 
   private long countKeys(LocalRedisCluster.Node node, String pattern) {
-    try (Jedis jedis = cluster.connect(node)) {
+    try (Jedis jedis = node.connect()) {
       long count = 0;
       String cursor = ScanParams.SCAN_POINTER_START;
       ScanParams params = new ScanParams().match(pattern).count(1_000);

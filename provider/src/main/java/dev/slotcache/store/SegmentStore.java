@@ -14,6 +14,7 @@ import java.util.function.Function;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -330,55 +331,76 @@ public final class SegmentStore {
   }
 
   /**
-   * The encoded keys of one segment, read with {@code CLUSTER COUNTKEYSINSLOT} / {@code GETKEYSINSLOT}
-   * on the slot's master and filtered to this cache (a slot may hold other caches' keys).
+   * The encoded keys of segments {@code from} to {@code from + count - 1}, one list per segment, read with
+   * {@code CLUSTER COUNTKEYSINSLOT} / {@code GETKEYSINSLOT} on each slot's master (pipelined per master,
+   * masters in parallel) and filtered to this cache: a slot may hold other caches' keys too.
    */
-  public List<byte[]> keysOfSegment(int segment) {
-    int slot = layout.slot(segment);
-    List<byte[]> redisKeys = inSlotOwner("iterate", slot, connection -> slotKeys(connection, slot));
-    List<byte[]> keys = new ArrayList<>(redisKeys.size());
-    for (byte[] redisKey : redisKeys) {
-      byte[] key = layout.encodedKey(segment, redisKey);
-      if (key != null) {
-        keys.add(key);
+  public List<List<byte[]>> keysOfSegments(int from, int count) {
+    List<List<byte[]>> result = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      result.add(List.of());
+    }
+    forEachSegmentNode("iterate", from, count, (pipeline, segments) -> {
+      Map<Integer, List<byte[]>> keys = listKeys(pipeline, segments);
+      synchronized (result) {
+        keys.forEach((segment, list) -> result.set(segment - from, list));
+      }
+    });
+    return result;
+  }
+
+  /** Deletes every entry of this cache: keys listed per slot, pipelined per master, masters in parallel. */
+  public void clear() {
+    // A stale slot map would send the listing to a node that no longer owns the slot, which answers "0 keys".
+    cluster.connected().provider.renewSlotCache();
+    forEachSegmentNode("clear", 0, layout.segments(), (pipeline, segments) -> {
+      List<Response<Long>> replies = new ArrayList<>();
+      listKeys(pipeline, segments).forEach((segment, keys) -> {
+        // Multi-key commands must stay within one slot, hence one segment.
+        for (int from = 0; from < keys.size(); from += 512) {
+          List<byte[]> chunk = keys.subList(from, Math.min(keys.size(), from + 512));
+          byte[][] redisKeys = new byte[chunk.size()][];
+          for (int i = 0; i < redisKeys.length; i++) {
+            redisKeys[i] = layout.redisKey(segment, chunk.get(i));
+          }
+          replies.add(pipeline.unlink(redisKeys));
+        }
+      });
+      pipeline.sync();
+      replies.forEach(Response::get);
+    });
+  }
+
+  /** Two pipelined rounds on one master: count the keys of each slot, then fetch them; ours only. */
+  private Map<Integer, List<byte[]>> listKeys(Pipeline pipeline, List<Integer> segments) {
+    List<Response<Object>> counts = new ArrayList<>(segments.size());
+    for (int segment : segments) {
+      counts.add(pipeline.sendCommand(Protocol.Command.CLUSTER, "COUNTKEYSINSLOT",
+          Integer.toString(layout.slot(segment))));
+    }
+    pipeline.sync();
+    Map<Integer, Response<Object>> listings = new LinkedHashMap<>();
+    for (int i = 0; i < segments.size(); i++) {
+      long count = (Long) counts.get(i).get();
+      if (count > 0) {
+        int segment = segments.get(i);
+        listings.put(segment, pipeline.sendCommand(Protocol.Command.CLUSTER, "GETKEYSINSLOT",
+            Integer.toString(layout.slot(segment)), Long.toString(count)));
       }
     }
-    return keys;
-  }
-
-  /** Deletes every entry of this cache: per segment, keys listed per slot, deleted in chunks. */
-  public void clear() {
-    for (int segment = 0; segment < layout.segments(); segment++) {
-      int slot = layout.slot(segment);
-      byte[] prefix = layout.prefix(segment);
-      inSlotOwner("clear", slot, connection -> {
-        List<byte[]> ours = new ArrayList<>();
-        for (byte[] redisKey : slotKeys(connection, slot)) {
-          if (redisKey.length >= prefix.length && Arrays.equals(redisKey, 0, prefix.length, prefix, 0, prefix.length)) {
-            ours.add(redisKey);
-          }
+    pipeline.sync();
+    Map<Integer, List<byte[]>> keys = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Response<Object>> listing : listings.entrySet()) {
+      int segment = listing.getKey();
+      List<byte[]> ours = new ArrayList<>();
+      for (Object redisKey : (List<?>) listing.getValue().get()) {
+        byte[] key = layout.encodedKey(segment, (byte[]) redisKey);
+        if (key != null) {
+          ours.add(key);
         }
-        Pipeline pipeline = new Pipeline(connection);
-        for (int from = 0; from < ours.size(); from += 500) {
-          pipeline.unlink(ours.subList(from, Math.min(ours.size(), from + 500)).toArray(new byte[0][]));
-        }
-        pipeline.sync();
-        return null;
-      });
+      }
+      keys.put(segment, ours);
     }
-  }
-
-  private static List<byte[]> slotKeys(Connection connection, int slot) {
-    long count = (Long) connection.executeCommand(
-        new redis.clients.jedis.CommandArguments(redis.clients.jedis.Protocol.Command.CLUSTER)
-            .add("COUNTKEYSINSLOT").add(slot));
-    if (count == 0) {
-      return List.of();
-    }
-    @SuppressWarnings("unchecked")
-    List<byte[]> keys = (List<byte[]>) connection.executeCommand(
-        new redis.clients.jedis.CommandArguments(redis.clients.jedis.Protocol.Command.CLUSTER)
-            .add("GETKEYSINSLOT").add(slot).add(count));
     return keys;
   }
 
@@ -439,16 +461,6 @@ public final class SegmentStore {
     });
   }
 
-  private <T> T inSlotOwner(String operation, int slot, Function<Connection, T> work) {
-    RedisCluster.Connected connected = cluster.connected();
-    try (Connection connection = connected.provider.getConnectionFromSlot(slot)) {
-      return work.apply(connection);
-    } catch (JedisException e) {
-      connected.provider.renewSlotCache();
-      throw failure(operation, cluster.ownerOf(slot), e);
-    }
-  }
-
   private StoreException failure(String operation, String node, Exception e) {
     return new StoreException("cache '" + layout.cacheName() + "': " + operation + " on " + node + " failed: "
         + e.getClass().getSimpleName() + ": " + e.getMessage(), e,
@@ -500,30 +512,77 @@ public final class SegmentStore {
     }
     RedisCluster.Connected connected = cluster.connected();
     Map<HostAndPort, List<SegmentBatch>> byNode = group(connected, keys);
-    List<Map.Entry<HostAndPort, List<SegmentBatch>>> nodes = new ArrayList<>(byNode.entrySet());
+    inParallel(operation, byNode, node -> runOnNode(connected, operation, node, work, fallback));
+  }
+
+  interface SegmentNodeWork {
+    void run(Pipeline pipeline, List<Integer> segments);
+  }
+
+  /** Runs {@code work} once per master with the segments of {@code from..from+count-1} it owns. */
+  private void forEachSegmentNode(String operation, int from, int count, SegmentNodeWork work) {
+    RedisCluster.Connected connected = cluster.connected();
+    Map<HostAndPort, List<Integer>> byNode = new LinkedHashMap<>();
+    for (int segment = from; segment < from + count; segment++) {
+      byNode.computeIfAbsent(ownerOf(connected, layout.slot(segment)), k -> new ArrayList<>()).add(segment);
+    }
+    inParallel(operation, byNode, node -> {
+      try (Connection connection = connected.provider.getConnection(node.getKey())) {
+        work.run(new Pipeline(connection), node.getValue());
+      } catch (JedisException e) {
+        connected.provider.renewSlotCache();
+        throw failure(operation, node.getKey().toString(), e);
+      }
+    });
+  }
+
+  /**
+   * Runs one task per master: all but the last on the batch pool, the last on the calling thread, then
+   * waits (bounded by the retry time) for the others.
+   */
+  private <T> void inParallel(String operation, Map<HostAndPort, T> byNode,
+      java.util.function.Consumer<Map.Entry<HostAndPort, T>> task) {
+    List<Map.Entry<HostAndPort, T>> nodes = new ArrayList<>(byNode.entrySet());
+    if (nodes.isEmpty()) {
+      return;
+    }
     List<Future<?>> futures = new ArrayList<>(nodes.size() - 1);
     for (int i = 0; i < nodes.size() - 1; i++) {
-      Map.Entry<HostAndPort, List<SegmentBatch>> node = nodes.get(i);
-      futures.add(connected.batches.submit(() -> runOnNode(connected, operation, node, work, fallback)));
+      Map.Entry<HostAndPort, T> node = nodes.get(i);
+      futures.add(cluster.connected().batches.submit(() -> task.accept(node)));
     }
-    runOnNode(connected, operation, nodes.get(nodes.size() - 1), work, fallback);
+    task.accept(nodes.get(nodes.size() - 1));
     long deadline = System.nanoTime() + cluster.endpoint().maxRetryTime().toNanos()
         + cluster.endpoint().timeout().toNanos();
     for (int i = 0; i < futures.size(); i++) {
+      String node = nodes.get(i).getKey().toString();
       try {
         futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        throw cause instanceof StoreException se ? se : failure(operation, nodes.get(i).getKey().toString(),
-            cause instanceof Exception ex ? ex : new RuntimeException(cause));
+        throw cause instanceof StoreException se ? se
+            : failure(operation, node, cause instanceof Exception ex ? ex : new RuntimeException(cause));
       } catch (TimeoutException e) {
         futures.forEach(f -> f.cancel(true));
-        throw failure(operation, nodes.get(i).getKey().toString(), e);
+        throw failure(operation, node, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw failure(operation, nodes.get(i).getKey().toString(), e);
+        throw failure(operation, node, e);
       }
     }
+  }
+
+  private HostAndPort ownerOf(RedisCluster.Connected connected, int slot) {
+    HostAndPort owner = connected.provider.getNode(slot);
+    if (owner == null) {
+      connected.provider.renewSlotCache();
+      owner = connected.provider.getNode(slot);
+      if (owner == null) {
+        throw new StoreException("cache '" + layout.cacheName() + "': no node serves slot " + slot
+            + " (is the cluster down or being resharded?)");
+      }
+    }
+    return owner;
   }
 
   private void runOnNode(RedisCluster.Connected connected, String operation,
@@ -568,15 +627,7 @@ public final class SegmentStore {
     Map<HostAndPort, List<SegmentBatch>> byNode = new LinkedHashMap<>();
     for (int segment = 0; segment < segments; segment++) {
       if (indexes[segment] != null) {
-        HostAndPort owner = connected.provider.getNode(layout.slot(segment));
-        if (owner == null) {
-          connected.provider.renewSlotCache();
-          owner = connected.provider.getNode(layout.slot(segment));
-          if (owner == null) {
-            throw new StoreException("cache '" + layout.cacheName() + "': no node serves slot "
-                + layout.slot(segment) + " (is the cluster down or being resharded?)");
-          }
-        }
+        HostAndPort owner = ownerOf(connected, layout.slot(segment));
         byNode.computeIfAbsent(owner, k -> new ArrayList<>()).add(new SegmentBatch(indexes[segment], redisKeys[segment]));
       }
     }

@@ -8,8 +8,8 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 /**
  * Where a cache's entries live: {@code <namespace>:{<cache>:<segment-tag>}:<encoded key>}.
  *
- * <p>The part in braces is the Redis Cluster hash tag, computed only from (namespace-independent) cache name
- * and segment number, never from user key bytes. A key's segment is a hash of its encoded bytes, so a cache
+ * <p>The part in braces is the Redis Cluster hash tag, computed from the cache name and the segment number,
+ * never from user key bytes (the first brace pair of a key is its hash tag, and ours always comes first). A key's segment is a hash of its encoded bytes, so a cache
  * is spread over all its segments. Each segment tag is chosen so that segment {@code i} of {@code n} falls in
  * the {@code i}-th of {@code n} equal stripes of the 16,384 slots: segments are spread evenly over the slot
  * space, hence evenly over masters that own equal slot ranges. The tag is {@code <i>} when that already lands

@@ -1,22 +1,27 @@
 package dev.slotcache.testkit;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -24,299 +29,579 @@ import java.util.stream.Stream;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A throwaway Redis Cluster on loopback: N masters (and optional replicas) on free ports, each
- * {@code redis-server} in a fresh temp directory, slots split evenly, ready ({@code cluster_state:ok} on
- * every node) when {@link Builder#start()} returns.
+ * A throwaway Redis Cluster on 127.0.0.1: N masters (and optional replicas), each a {@code redis-server} on a
+ * free port with its config, log and cluster state in one fresh temp directory. The 16384 slots are split
+ * evenly over the masters. When {@link Builder#start()} returns, every node reports {@code cluster_state:ok},
+ * all nodes agree on who is master and replica, and every replica is in sync. Starting takes about two
+ * seconds, most of it Redis's own delay before a freshly started master declares the cluster ok.
  *
- * <p>No process outlives its owner: {@link #close()} stops them; a JVM shutdown hook closes every cluster
- * still open; and each server runs under a small {@code sh} watchdog that reads a pipe from this JVM and
- * kills its server when the pipe closes — which the kernel does when the JVM dies, even by {@code kill -9}.
+ * <p><b>Cleanup.</b> {@link #close()} stops every process the cluster started and deletes its temp directory.
+ * A JVM shutdown hook closes every cluster still open. And because each server runs under a small {@code sh}
+ * watchdog that kills it once a pipe from this JVM closes, no server outlives the JVM even when it is killed
+ * with SIGKILL; temp directories left behind that way are deleted by the next cluster started on the machine.
  *
- * <p>Thread-safe; {@link #close()} is idempotent.
+ * <p><b>Threads.</b> Instances are thread-safe; {@link #close()} is idempotent and may race with the shutdown
+ * hook. Clusters are independent, so several can run at once, in one JVM or many.
+ *
+ * <p>{@link #attach(String)} wraps an already-running cluster instead; closing such an instance stops nothing.
+ *
+ * <pre>{@code
+ * try (LocalRedisCluster cluster = LocalRedisCluster.start(3)) {
+ *   String uri = cluster.uri(); // redis://127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3
+ * }
+ * }</pre>
  */
 public final class LocalRedisCluster implements AutoCloseable {
 
-  private static final String HOST = "127.0.0.1";
-  private static final int SLOTS = 16384;
-  private static final Set<LocalRedisCluster> OPEN = ConcurrentHashMap.newKeySet();
+  /** The only interface the servers listen on. */
+  public static final String HOST = "127.0.0.1";
+  /** Number of hash slots in a Redis Cluster. */
+  public static final int SLOTS = 16384;
 
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (LocalRedisCluster cluster : List.copyOf(OPEN)) {
-        cluster.close();
-      }
-    }, "slotcache-testkit-shutdown"));
-  }
+  private static final int SLOTS_PER_COMMAND = 2048;
+  // Ports P in [10100, 19999] put the cluster bus (P + 10000) in [20100, 29999]: both below the ephemeral
+  // ranges of Linux (32768+) and macOS (49152+), so outgoing connections cannot grab them between our check
+  // and the server's bind; and clear of 10000-10011, where the JCache TCK's own servers listen.
+  private static final int LOWEST_PORT = 10100;
+  private static final int PORT_CHOICES = 9900;
+  private static final int BUS_PORT_OFFSET = 10000;
+  private static final int LAUNCH_ATTEMPTS = 10;
+  private static final String DIR_PREFIX = "slotcache-cluster-";
+  private static final String OWNER_FILE = "owner";
+  private static final Set<String> MANAGED_KEYS = Set.of("port", "bind", "daemonize", "cluster-enabled",
+      "cluster-config-file", "cluster-port", "dir", "logfile", "include");
+  private static final JedisClientConfig CLIENT_CONFIG = DefaultJedisClientConfig.builder()
+      .connectionTimeoutMillis(2000)
+      .socketTimeoutMillis(10_000)
+      .autoNegotiateProtocol(false)
+      .build();
+  private static final Set<Integer> PORTS_IN_USE = ConcurrentHashMap.newKeySet();
 
-  /** One server of the cluster. */
+  /**
+   * One server of the cluster.
+   *
+   * @param host the address it listens on
+   * @param port its client port (the cluster bus uses {@code port + 10000})
+   * @param nodeId its 40-character cluster node id
+   * @param master whether it is a master (else a replica)
+   */
   public record Node(String host, int port, String nodeId, boolean master) {
+
     public HostAndPort hostAndPort() {
       return new HostAndPort(host, port);
+    }
+
+    /** A new plain (non-cluster) connection to this node; the caller closes it. */
+    public Jedis connect() {
+      return LocalRedisCluster.connect(host, port);
     }
   }
 
   private final Path binary;
   private final String version;
   private final Path dir;
-  private final List<Server> servers = new ArrayList<>();
+  private final List<RedisProcess> launched = new CopyOnWriteArrayList<>();
+  private volatile List<RedisProcess> servers = List.of();
   private volatile List<Node> nodes = List.of();
-  private volatile boolean closed;
+  private volatile Map<String, Integer> replicaCounts = Map.of();
+  private boolean closed;
 
-  private LocalRedisCluster(Path binary, Path dir) {
+  private LocalRedisCluster(Path binary, String version, Path dir) {
     this.binary = binary;
-    this.version = RedisServerBinary.version(binary);
+    this.version = version;
     this.dir = dir;
   }
 
-  /** A builder for a cluster other than the default 3 masters. */
+  /** Options for a cluster; the defaults are 3 masters without replicas. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Starts {@code masters} masters without replicas. */
+  /** Starts {@code masters} masters without replicas; see {@link Builder#start()}. */
   public static LocalRedisCluster start(int masters) {
     return builder().masters(masters).start();
   }
 
-  /** Options of a cluster to start. Not thread-safe. */
+  /**
+   * Wraps a running cluster, such as one given to tests from outside, reading its topology from the first
+   * seed that answers. {@link #close()} of the result stops nothing and {@link #redisServerBinary()} fails.
+   *
+   * @param uri {@code redis://host:port[,host:port...]}; anything after the seeds ({@code /path}, {@code ?query})
+   *     is ignored, and authentication is not supported
+   * @throws IllegalStateException if no seed answers {@code CLUSTER NODES}
+   */
+  public static LocalRedisCluster attach(String uri) {
+    List<HostAndPort> seeds = parseSeeds(uri);
+    List<String> errors = new ArrayList<>();
+    for (HostAndPort seed : seeds) {
+      try (Jedis jedis = connect(seed.getHost(), seed.getPort())) {
+        List<ClusterNode> view = ClusterNode.parseAll(jedis.clusterNodes());
+        String version = infoField(jedis.info("server"), "redis_version");
+        LocalRedisCluster cluster = new LocalRedisCluster(null, version == null ? "unknown" : version, null);
+        cluster.adopt(view, seed.getHost());
+        return cluster;
+      } catch (JedisException | IllegalArgumentException e) {
+        errors.add(seed + ": " + e.getMessage());
+      }
+    }
+    throw new IllegalStateException("cannot read the topology of the Redis Cluster at " + uri + " (" + errors + ")");
+  }
+
+  /** Options of a cluster to start. Not thread-safe; {@link #start()} may be called more than once. */
   public static final class Builder {
     private int masters = 3;
     private int replicasPerMaster;
     private Path redisServer;
-    private final Map<String, String> config = new LinkedHashMap<>();
     private Duration startTimeout = Duration.ofSeconds(30);
+    private final Map<String, String> config = new LinkedHashMap<>();
 
     private Builder() {
       config.put("cluster-node-timeout", "2000");
     }
 
+    /** Number of masters, at least 1; default 3. */
     public Builder masters(int masters) {
-      if (masters < 1) {
-        throw new IllegalArgumentException("at least one master, was " + masters);
+      if (masters < 1 || masters > 100) {
+        throw new IllegalArgumentException("masters must be between 1 and 100, was " + masters);
       }
       this.masters = masters;
       return this;
     }
 
+    /** Replicas for each master, default 0. */
     public Builder replicasPerMaster(int replicas) {
-      if (replicas < 0) {
-        throw new IllegalArgumentException("replicas must not be negative, was " + replicas);
+      if (replicas < 0 || replicas > 10) {
+        throw new IllegalArgumentException("replicasPerMaster must be between 0 and 10, was " + replicas);
       }
       this.replicasPerMaster = replicas;
       return this;
     }
 
-    /** Uses this binary instead of resolving one ({@link RedisServerBinary}). */
+    /** Runs this binary (6.2 or newer) instead of the one {@link RedisServerBinary#resolve()} finds. */
     public Builder redisServer(Path binary) {
       this.redisServer = Objects.requireNonNull(binary, "binary");
       return this;
     }
 
-    /** An extra {@code redis.conf} line for every node, e.g. {@code config("notify-keyspace-events", "Ex")}. */
+    /**
+     * An extra {@code redis.conf} line for every node, such as {@code config("notify-keyspace-events", "Ex")};
+     * a later call with the same key replaces the value. The value is written as given (quote it yourself if
+     * it needs quotes), an empty value as {@code ""}. Keys the test kit manages (port, bind, dir, logfile,
+     * cluster-enabled, cluster-config-file, cluster-port, daemonize, include) are rejected.
+     */
     public Builder config(String key, String value) {
-      config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-      return this;
-    }
-
-    public Builder startTimeout(Duration timeout) {
-      this.startTimeout = Objects.requireNonNull(timeout, "timeout");
-      return this;
-    }
-
-    /** Starts the cluster and waits until it serves every slot; on failure stops what it started. */
-    public LocalRedisCluster start() {
-      Path binary = redisServer != null ? redisServer : RedisServerBinary.resolve();
-      Path dir;
-      try {
-        dir = Files.createTempDirectory("slotcache-cluster-");
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot create a temp directory for the cluster", e);
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      String normalized = key.strip().toLowerCase(Locale.ROOT);
+      if (normalized.isEmpty() || normalized.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("not a redis.conf key: '" + key + "'");
       }
-      LocalRedisCluster cluster = new LocalRedisCluster(binary, dir);
-      OPEN.add(cluster);
+      if (MANAGED_KEYS.contains(normalized)) {
+        throw new IllegalArgumentException("'" + normalized + "' is set by the test kit and cannot be configured");
+      }
+      if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+        throw new IllegalArgumentException("the value of '" + normalized + "' must be a single line");
+      }
+      config.put(normalized, value.isEmpty() ? "\"\"" : value);
+      return this;
+    }
+
+    /** {@code cluster-node-timeout}, default 2 s: how soon an unreachable node counts as failed. */
+    public Builder clusterNodeTimeout(Duration timeout) {
+      long millis = Objects.requireNonNull(timeout, "timeout").toMillis();
+      if (millis < 100) {
+        throw new IllegalArgumentException("cluster node timeout must be at least 100 ms, was " + timeout);
+      }
+      config.put("cluster-node-timeout", Long.toString(millis));
+      return this;
+    }
+
+    /** How long {@link #start()} may take in all, default 30 s. */
+    public Builder startTimeout(Duration timeout) {
+      if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("start timeout must be positive, was " + timeout);
+      }
+      this.startTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Starts the servers and forms the cluster; blocks until it is ready (see the class description).
+     *
+     * @throws IllegalStateException if no usable binary is found, or the cluster is not ready within the start
+     *     timeout; the message carries the end of each node's log, and every process started is stopped
+     */
+    public LocalRedisCluster start() {
+      long deadline = System.nanoTime() + startTimeout.toNanos();
+      Path binary = redisServer != null ? RedisServerBinary.requireSupported(redisServer) : RedisServerBinary.resolve();
+      LocalRedisCluster cluster = new LocalRedisCluster(binary, RedisServerBinary.version(binary), createClusterDir());
+      Live.OPEN.add(cluster);
       try {
-        cluster.boot(masters, replicasPerMaster, config, System.nanoTime() + startTimeout.toNanos());
+        cluster.boot(masters, replicasPerMaster, Map.copyOf(config), deadline);
         return cluster;
       } catch (RuntimeException e) {
         String logs = cluster.logTails();
         cluster.close();
-        throw new IllegalStateException("the local Redis Cluster did not start: " + e.getMessage() + logs, e);
+        throw new IllegalStateException("the local Redis Cluster (" + masters + " masters, " + replicasPerMaster
+            + " replicas each, Redis " + cluster.version + ") did not start: " + e.getMessage() + logs, e);
       }
     }
   }
 
-  /** {@code redis://127.0.0.1:P1,127.0.0.1:P2,...} with every master as a seed. */
+  /** {@code redis://127.0.0.1:P1,127.0.0.1:P2,...}, every master a seed. */
   public String uri() {
     return "redis://" + masters().stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
   }
 
-  /** Every node, masters first. */
+  /** Every node, masters first (in slot order), then the replicas. */
   public List<Node> nodes() {
     return nodes;
   }
 
+  /** The masters, in slot order: the first serves slot 0. */
   public List<Node> masters() {
     return nodes.stream().filter(Node::master).toList();
   }
 
+  /** The replicas, grouped by master in {@link #masters()} order; empty without replicas. */
   public List<Node> replicas() {
     return nodes.stream().filter(n -> !n.master()).toList();
   }
 
-  /** The version of the running servers, such as {@code 6.2.11}. */
+  /** The Redis version of the servers, such as {@code 6.2.11}. */
   public String redisVersion() {
     return version;
   }
 
+  /**
+   * The {@code redis-server} the nodes run.
+   *
+   * @throws IllegalStateException for a cluster from {@link #attach(String)}
+   */
   public Path redisServerBinary() {
+    if (binary == null) {
+      throw new IllegalStateException("an attached cluster has no local redis-server binary");
+    }
     return binary;
   }
 
-  /** Process ids of the running servers (for tests that check nothing is left behind). */
+  /** Process ids of the {@code redis-server} processes, in {@link #nodes()} order; empty when attached. */
   public List<Long> pids() {
-    List<Long> pids = new ArrayList<>();
-    for (Server server : servers) {
-      server.redisPid().ifPresent(pids::add);
-    }
-    return pids;
+    return servers.stream().map(RedisProcess::pid).toList();
   }
 
-  /** Deletes every key on every master. */
+  /** Whether {@link #close()} was called (or the shutdown hook ran). */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Deletes every key: {@code FLUSHALL} on each master, then waits (up to 5 s) for its replicas to follow. */
   public void flushAll() {
     for (Node master : masters()) {
-      try (Jedis jedis = connect(master.port())) {
+      try (Jedis jedis = master.connect()) {
         jedis.flushAll();
+        int replicas = replicaCounts.getOrDefault(master.nodeId(), 0);
+        if (replicas > 0) {
+          jedis.waitReplicas(replicas, 5000);
+        }
       }
     }
   }
 
-  private void boot(int masters, int replicasPerMaster, Map<String, String> config, long deadline) {
-    int total = masters * (1 + replicasPerMaster);
-    for (int i = 0; i < total; i++) {
-      servers.add(startServer(config, deadline));
+  /**
+   * Stops every process this cluster started (SIGTERM through the watchdog, SIGKILL for whatever is left after
+   * 10 s), waits for them to end, and deletes the temp directory. Idempotent; does nothing else for an
+   * attached cluster.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
-    List<String> ids = new ArrayList<>();
-    for (Server server : servers) {
-      try (Jedis jedis = connect(server.port)) {
+    closed = true;
+    Live.OPEN.remove(this);
+    for (RedisProcess process : launched) {
+      process.requestStop();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (RedisProcess process : launched) {
+      process.awaitStop(deadline);
+      PORTS_IN_USE.remove(process.port);
+    }
+    if (dir != null) {
+      deleteRecursively(dir);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LocalRedisCluster[" + uri() + ", Redis " + version + (binary == null ? ", attached" : "") + "]";
+  }
+
+  /** The watchdog shells' pids, for tests that check nothing is left behind. */
+  List<Long> watchdogPids() {
+    return servers.stream().map(RedisProcess::watchdogPid).toList();
+  }
+
+  /** The temp directory of a started cluster (null when attached), for tests of the cleanup. */
+  Path directory() {
+    return dir;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Start-up
+
+  private void boot(int masterCount, int replicasPerMaster, Map<String, String> config, long deadline) {
+    int total = masterCount * (1 + replicasPerMaster);
+    List<RedisProcess> started = new ArrayList<>();
+    // Launch all first, then wait: the servers boot in parallel.
+    for (int i = 0; i < total; i++) {
+      started.add(launch(config));
+    }
+    for (int i = 0; i < total; i++) {
+      started.set(i, awaitServing(started.get(i), config, deadline));
+    }
+    servers = List.copyOf(started);
+
+    List<Jedis> admin = new ArrayList<>();
+    try {
+      for (RedisProcess server : started) {
+        admin.add(connect(HOST, server.port));
+      }
+      List<String> ids = new ArrayList<>();
+      for (Jedis jedis : admin) {
         ids.add(jedis.clusterMyId());
       }
+      for (int m = 0; m < masterCount; m++) {
+        // Distinct epochs up front spare the cluster its epoch-collision dance after MEET.
+        admin.get(m).clusterSetConfigEpoch(m + 1);
+        addSlots(admin.get(m), (int) ((long) m * SLOTS / masterCount), (int) ((long) (m + 1) * SLOTS / masterCount));
+      }
+      // Every pair meets directly instead of waiting for gossip to spread the news (about a second).
+      for (int i = 0; i < total; i++) {
+        for (int j = i + 1; j < total; j++) {
+          admin.get(i).clusterMeet(HOST, started.get(j).port);
+        }
+      }
+      // A node in handshake shows a temporary id, so REPLICATE must wait until every node knows the real ids.
+      awaitEveryNode(admin, deadline, "every node to know all " + total + " node ids", jedis -> {
+        List<ClusterNode> view = ClusterNode.parseAll(jedis.clusterNodes());
+        Set<String> known = view.stream().filter(n -> !n.isUnhealthy()).map(ClusterNode::id).collect(Collectors.toSet());
+        return known.containsAll(ids) ? null : "knows " + known.size() + " of " + total;
+      });
+
+      Map<String, String> masterOfReplica = new HashMap<>();
+      Map<String, Integer> counts = new HashMap<>();
+      List<Node> all = new ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        all.add(new Node(HOST, started.get(i).port, ids.get(i), i < masterCount));
+      }
+      for (int r = masterCount; r < total; r++) {
+        String masterId = ids.get((r - masterCount) % masterCount);
+        admin.get(r).clusterReplicate(masterId);
+        masterOfReplica.put(ids.get(r), masterId);
+        counts.merge(masterId, 1, Integer::sum);
+      }
+      awaitEveryNode(admin, deadline, "cluster_state:ok and an agreed topology on every node",
+          jedis -> topologyProblem(jedis, masterCount, total, masterOfReplica));
+      replicaCounts = Map.copyOf(counts);
+      nodes = List.copyOf(all);
+    } finally {
+      admin.forEach(Jedis::close);
     }
-    for (int m = 0; m < masters; m++) {
-      try (Jedis jedis = connect(servers.get(m).port)) {
-        int from = (int) ((long) m * SLOTS / masters);
-        int to = (int) ((long) (m + 1) * SLOTS / masters);
-        for (int chunk = from; chunk < to; chunk += 1024) {
-          int[] slots = new int[Math.min(1024, to - chunk)];
-          for (int i = 0; i < slots.length; i++) {
-            slots[i] = chunk + i;
+  }
+
+  private static void addSlots(Jedis jedis, int from, int to) {
+    // Redis 6.2 has no ADDSLOTSRANGE; one ADDSLOTS per chunk keeps each command small.
+    for (int chunk = from; chunk < to; chunk += SLOTS_PER_COMMAND) {
+      int first = chunk;
+      int[] slots = new int[Math.min(SLOTS_PER_COMMAND, to - chunk)];
+      Arrays.setAll(slots, i -> first + i);
+      jedis.clusterAddSlots(slots);
+    }
+  }
+
+  /** Null when this node sees the cluster complete and healthy, else what is still missing. */
+  private static String topologyProblem(Jedis jedis, int masterCount, int total, Map<String, String> masterOfReplica) {
+    String info = jedis.clusterInfo();
+    String state = infoField(info, "cluster_state");
+    if (!"ok".equals(state)) {
+      return "cluster_state:" + state;
+    }
+    if (!String.valueOf(SLOTS).equals(infoField(info, "cluster_slots_ok"))) {
+      return "cluster_slots_ok:" + infoField(info, "cluster_slots_ok");
+    }
+    if (!String.valueOf(total).equals(infoField(info, "cluster_known_nodes"))) {
+      return "cluster_known_nodes:" + infoField(info, "cluster_known_nodes");
+    }
+    List<ClusterNode> view = ClusterNode.parseAll(jedis.clusterNodes());
+    ClusterNode myself = null;
+    int mastersWithSlots = 0;
+    for (ClusterNode node : view) {
+      if (node.isUnhealthy()) {
+        return "sees " + node.port() + " as " + node.flags();
+      }
+      if (node.isMyself()) {
+        myself = node;
+      } else if (!node.connected()) {
+        return "has no link to " + node.port() + " yet";
+      }
+      String expectedMaster = masterOfReplica.get(node.id());
+      if (expectedMaster != null && (node.isMaster() || !expectedMaster.equals(node.masterId()))) {
+        return "does not yet see " + node.port() + " as a replica of " + expectedMaster;
+      }
+      if (node.isMaster() && node.slots() > 0) {
+        mastersWithSlots++;
+      }
+    }
+    if (mastersWithSlots != masterCount) {
+      return "sees " + mastersWithSlots + " masters serving slots, not " + masterCount;
+    }
+    if (myself != null && masterOfReplica.containsKey(myself.id())) {
+      String link = infoField(jedis.info("replication"), "master_link_status");
+      if (!"up".equals(link)) {
+        return "replica link to its master is " + link;
+      }
+    }
+    return null;
+  }
+
+  private interface Check {
+    /** Null when satisfied, else a short description of what is missing. */
+    String problem(Jedis jedis);
+  }
+
+  private void awaitEveryNode(List<Jedis> admin, long deadline, String what, Check check) {
+    String[] problems = new String[admin.size()];
+    while (true) {
+      boolean done = true;
+      for (int i = 0; i < admin.size(); i++) {
+        try {
+          problems[i] = check.problem(admin.get(i));
+        } catch (JedisException e) {
+          problems[i] = e.toString();
+        }
+        done &= problems[i] == null;
+      }
+      if (done) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        StringBuilder message = new StringBuilder("timed out waiting for ").append(what).append(':');
+        for (int i = 0; i < admin.size(); i++) {
+          if (problems[i] != null) {
+            message.append(" [node ").append(servers.get(i).port).append(": ").append(problems[i]).append(']');
           }
-          jedis.clusterAddSlots(slots);
         }
-        jedis.clusterSetConfigEpoch(m + 1);
+        throw new IllegalStateException(message.toString());
       }
-    }
-    try (Jedis first = connect(servers.get(0).port)) {
-      for (int i = 1; i < servers.size(); i++) {
-        first.clusterMeet(HOST, servers.get(i).port);
-      }
-    }
-    awaitEveryone(deadline, "all nodes to know each other", info -> info.contains("cluster_known_nodes:" + total));
-    for (int r = masters; r < total; r++) {
-      String masterId = ids.get((r - masters) % masters);
-      try (Jedis replica = connect(servers.get(r).port)) {
-        replica.clusterReplicate(masterId);
-      }
-    }
-    awaitEveryone(deadline, "cluster_state:ok", info -> info.contains("cluster_state:ok"));
-    for (int r = masters; r < total; r++) {
-      int port = servers.get(r).port;
-      await(deadline, "replica " + port + " to sync", () -> {
-        try (Jedis replica = connect(port)) {
-          return replica.info("replication").contains("master_link_status:up");
-        }
-      });
-    }
-    List<Node> all = new ArrayList<>();
-    for (int i = 0; i < total; i++) {
-      all.add(new Node(HOST, servers.get(i).port, ids.get(i), i < masters));
-    }
-    nodes = Collections.unmodifiableList(all);
-  }
-
-  private void awaitEveryone(long deadline, String what, java.util.function.Predicate<String> condition) {
-    for (Server server : servers) {
-      await(deadline, what + " on " + server.port, () -> {
-        try (Jedis jedis = connect(server.port)) {
-          return condition.test(jedis.clusterInfo());
-        }
-      });
+      pause(20, what);
     }
   }
 
-  private static void await(long deadline, String what, java.util.concurrent.Callable<Boolean> check) {
-    Exception last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (check.call()) {
-          return;
+  /** Starts one server on a newly reserved port; does not wait for it. */
+  private RedisProcess launch(Map<String, String> config) {
+    int port = reservePort();
+    RedisProcess process;
+    try {
+      Path conf = dir.resolve(port + ".conf");
+      Files.writeString(conf, configFile(port, config), StandardCharsets.UTF_8);
+      synchronized (this) {
+        if (closed) {
+          throw new IllegalStateException("closed while starting");
         }
-      } catch (Exception e) {
-        last = e;
+        process = RedisProcess.launch(binary, conf, port, dir.resolve(port + ".log"), dir.resolve(port + ".out"));
+        launched.add(process);
       }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + what, e);
-      }
+    } catch (IOException e) {
+      PORTS_IN_USE.remove(port);
+      throw new IllegalStateException("cannot write the config for port " + port + " into " + dir, e);
+    } catch (RuntimeException e) {
+      PORTS_IN_USE.remove(port);
+      throw e;
     }
-    throw new IllegalStateException("timed out waiting for " + what + (last == null ? "" : " (" + last + ")"));
+    return process;
   }
 
-  private Server startServer(Map<String, String> config, long deadline) {
-    IllegalStateException failure = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
-      int port = freePort();
-      Server server = new Server(port);
-      try {
-        server.start(config);
-        int started = port;
-        await(Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)), "redis-server on port " + port,
-            () -> {
-              if (!server.isAlive()) {
-                throw new IllegalStateException("redis-server on port " + started + " exited");
-              }
-              try (Jedis jedis = connect(started)) {
-                return "PONG".equals(jedis.ping());
-              }
-            });
-        return server;
-      } catch (RuntimeException e) {
-        server.stop();
-        failure = new IllegalStateException(e.getMessage() + tail(dir.resolve(port + ".log")), e);
+  /** Waits until the server answers as itself; relaunches on another port if its port was taken meanwhile. */
+  private RedisProcess awaitServing(RedisProcess process, Map<String, String> config, long deadline) {
+    RedisProcess current = process;
+    int attempts = 1;
+    while (true) {
+      String problem;
+      try (Jedis jedis = connect(HOST, current.port)) {
+        String processId = infoField(jedis.info("server"), "process_id");
+        if (processId != null && current.owns(Long.parseLong(processId))) {
+          return current;
+        }
+        problem = "port " + current.port + " is served by another process (" + processId + ")";
+      } catch (JedisException | NumberFormatException e) {
+        problem = e.getMessage();
       }
+      if (!current.isAlive()) {
+        String output = read(current.log) + read(current.out);
+        if (output.contains("Address already in use") && attempts < LAUNCH_ATTEMPTS) {
+          // Another process bound the port (or its bus port) after we checked: try elsewhere.
+          current.requestStop();
+          attempts++;
+          current = launch(config);
+          continue;
+        }
+        throw new IllegalStateException("redis-server for port " + current.port + " exited during start-up"
+            + tail(current));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("redis-server on port " + current.port + " did not answer in time ("
+            + problem + ")");
+      }
+      pause(10, "redis-server on port " + current.port);
     }
-    throw failure;
   }
 
-  /** A port whose cluster bus port (+10000) is free too. */
-  private static int freePort() {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port = 20000 + ThreadLocalRandom.current().nextInt(35000);
-      if (isFree(port) && isFree(port + 10000)) {
-        return port;
+  private String configFile(int port, Map<String, String> extra) {
+    StringBuilder lines = new StringBuilder()
+        .append("port ").append(port).append('\n')
+        .append("bind ").append(HOST).append('\n')
+        .append("protected-mode no\n")
+        .append("daemonize no\n")
+        .append("cluster-enabled yes\n")
+        .append("cluster-config-file ").append(quote("nodes-" + port + ".conf")).append('\n')
+        .append("save \"\"\n")
+        .append("appendonly no\n")
+        // Redis 7 syncs replicas diskless after a 5 s delay by default; tests should not wait for it.
+        .append("repl-diskless-sync-delay 0\n")
+        .append("dir ").append(quote(dir.toString())).append('\n')
+        .append("logfile ").append(quote(dir.resolve(port + ".log").toString())).append('\n');
+    extra.forEach((key, value) -> lines.append(key).append(' ').append(value).append('\n'));
+    return lines.toString();
+  }
+
+  private static String quote(String value) {
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  private static int reservePort() {
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(PORT_CHOICES);
+      if (PORTS_IN_USE.add(port)) {
+        if (isFree(port) && isFree(port + BUS_PORT_OFFSET)) {
+          return port;
+        }
+        PORTS_IN_USE.remove(port);
       }
     }
-    throw new IllegalStateException("no free pair of loopback ports (P and P+10000) found");
+    throw new IllegalStateException("found no free pair of ports P and P+" + BUS_PORT_OFFSET + " on " + HOST
+        + " with P in [" + LOWEST_PORT + ", " + (LOWEST_PORT + PORT_CHOICES - 1) + "]");
   }
 
   private static boolean isFree(int port) {
+    // Like redis-server, bind with SO_REUSEADDR, so that TIME_WAIT leftovers do not make a port look taken.
     try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
+      socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(HOST, port));
       return true;
     } catch (IOException e) {
@@ -324,144 +609,191 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
   }
 
-  /** A plain connection to one node of this cluster, for tests that inspect or administer it. */
-  public Jedis connect(Node node) {
-    return connect(node.port());
+  private static void pause(long millis, String what) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + what, e);
+    }
   }
 
-  private static Jedis connect(int port) {
-    return new Jedis(new HostAndPort(HOST, port), DefaultJedisClientConfig.builder()
-        .protocol(RedisProtocol.RESP2).autoNegotiateProtocol(false)
-        .socketTimeoutMillis(5000).connectionTimeoutMillis(2000).build());
+  // ---------------------------------------------------------------------------------------------------------
+  // Attaching
+
+  private void adopt(List<ClusterNode> view, String seedHost) {
+    List<ClusterNode> masters = view.stream().filter(n -> n.isMaster() && n.slots() > 0)
+        .sorted(Comparator.comparingInt(ClusterNode::firstSlot)).toList();
+    if (masters.isEmpty()) {
+      throw new IllegalArgumentException("the cluster has no master serving slots");
+    }
+    List<Node> all = new ArrayList<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (ClusterNode master : masters) {
+      all.add(new Node(master.host().isEmpty() ? seedHost : master.host(), master.port(), master.id(), true));
+    }
+    for (ClusterNode master : masters) {
+      for (ClusterNode node : view) {
+        if (!node.isMaster() && master.id().equals(node.masterId()) && !node.isUnhealthy()) {
+          all.add(new Node(node.host().isEmpty() ? seedHost : node.host(), node.port(), node.id(), false));
+          counts.merge(master.id(), 1, Integer::sum);
+        }
+      }
+    }
+    nodes = List.copyOf(all);
+    replicaCounts = Map.copyOf(counts);
+  }
+
+  static List<HostAndPort> parseSeeds(String uri) {
+    Objects.requireNonNull(uri, "uri");
+    String rest = uri.strip();
+    int scheme = rest.indexOf("://");
+    if (scheme < 0 || !rest.substring(0, scheme).equalsIgnoreCase("redis")) {
+      throw new IllegalArgumentException("expected redis://host:port[,host:port...], got " + uri);
+    }
+    rest = rest.substring(scheme + 3);
+    for (char end : new char[] {'/', '?', '#'}) {
+      int cut = rest.indexOf(end);
+      rest = cut < 0 ? rest : rest.substring(0, cut);
+    }
+    List<HostAndPort> seeds = new ArrayList<>();
+    for (String seed : rest.split(",")) {
+      int colon = seed.lastIndexOf(':');
+      if (seed.contains("@") || colon <= 0) {
+        throw new IllegalArgumentException("expected host:port without credentials, got '" + seed + "' in " + uri);
+      }
+      try {
+        seeds.add(new HostAndPort(seed.substring(0, colon), Integer.parseInt(seed.substring(colon + 1))));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("bad port in '" + seed + "' of " + uri, e);
+      }
+    }
+    return seeds;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Helpers
+
+  static Jedis connect(String host, int port) {
+    return new Jedis(new HostAndPort(host, port), CLIENT_CONFIG);
+  }
+
+  static String infoField(String info, String name) {
+    String prefix = name + ":";
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(prefix)) {
+        return line.substring(prefix.length()).strip();
+      }
+    }
+    return null;
   }
 
   private String logTails() {
     StringBuilder out = new StringBuilder();
-    for (Server server : servers) {
-      out.append(tail(dir.resolve(server.port + ".log")));
+    for (RedisProcess process : launched) {
+      out.append(tail(process));
     }
     return out.toString();
   }
 
-  private static String tail(Path log) {
+  private static String tail(RedisProcess process) {
+    return tail(process.log, 15) + tail(process.out, 15);
+  }
+
+  private static String tail(Path file, int lines) {
+    String text = read(file).strip();
+    if (text.isEmpty()) {
+      return "";
+    }
+    List<String> all = text.lines().toList();
+    return "\n--- " + file + " (last lines) ---\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines),
+        all.size()));
+  }
+
+  private static String read(Path file) {
     try {
-      if (!Files.exists(log)) {
-        return "";
-      }
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return "\n--- " + log.getFileName() + " ---\n"
-          + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
-    } catch (IOException e) {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException | RuntimeException e) {
       return "";
     }
   }
 
-  /** Stops every server, waits for the processes to end, deletes the temp directory. */
-  @Override
-  public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    for (Server server : servers) {
-      server.stop();
-    }
-    OPEN.remove(this);
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  private static Path createClusterDir() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    Live.sweepOnce(tmp);
+    try {
+      Path dir = Files.createTempDirectory(tmp, DIR_PREFIX);
+      Files.writeString(dir.resolve(OWNER_FILE), ownerStamp(ProcessHandle.current()));
+      return dir;
     } catch (IOException e) {
-      // The temp directory is only disk space; the processes are what matter.
+      throw new IllegalStateException("cannot create a temp directory for the cluster in " + tmp, e);
     }
   }
 
-  /** One redis-server under its watchdog shell. */
-  private final class Server {
-    final int port;
-    private Process watchdog;
+  private static String ownerStamp(ProcessHandle process) {
+    return process.pid() + " " + process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("?");
+  }
 
-    Server(int port) {
-      this.port = port;
-    }
-
-    void start(Map<String, String> config) {
-      Path conf = dir.resolve(port + ".conf");
-      StringBuilder lines = new StringBuilder()
-          .append("port ").append(port).append('\n')
-          .append("bind ").append(HOST).append('\n')
-          .append("protected-mode no\n")
-          .append("cluster-enabled yes\n")
-          .append("cluster-config-file nodes-").append(port).append(".conf\n")
-          .append("save \"\"\n")
-          .append("appendonly no\n")
-          .append("daemonize no\n")
-          .append("dir ").append(dir).append('\n')
-          .append("logfile ").append(dir.resolve(port + ".log")).append('\n');
-      config.forEach((key, value) -> lines.append(key).append(' ').append(value).append('\n'));
-      try {
-        Files.writeString(conf, lines.toString());
-        // The watchdog: starts the server, then blocks reading our pipe; EOF (we closed it, or died) ends it.
-        String script = "\"$1\" \"$2\" </dev/null & pid=$!; cat >/dev/null; kill $pid 2>/dev/null; wait $pid";
-        watchdog = new ProcessBuilder("sh", "-c", script, "slotcache-redis-watchdog", binary.toString(), conf.toString())
-            .redirectOutput(dir.resolve(port + ".out").toFile())
-            .redirectErrorStream(true)
-            .start();
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot start " + binary + ": " + e.getMessage(), e);
-      }
-    }
-
-    boolean isAlive() {
-      return watchdog != null && watchdog.isAlive() && redisPid().isPresent();
-    }
-
-    java.util.Optional<Long> redisPid() {
-      if (watchdog == null) {
-        return java.util.Optional.empty();
-      }
-      return watchdog.descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
-          .filter(pid -> ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> !c.endsWith("/cat"))
-              .orElse(true))
-          .findFirst();
-    }
-
-    void stop() {
-      if (watchdog == null) {
-        return;
-      }
-      List<ProcessHandle> family = new ArrayList<>(watchdog.descendants().toList());
-      family.add(watchdog.toHandle());
-      try {
-        OutputStream pipe = watchdog.getOutputStream();
-        pipe.close();
-      } catch (IOException e) {
-        // Closing the pipe of a dead watchdog: nothing left to stop through it.
-      }
-      try {
-        if (!watchdog.waitFor(5, TimeUnit.SECONDS)) {
-          watchdog.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      for (ProcessHandle process : family) {
-        if (process.isAlive()) {
-          process.destroyForcibly();
-        }
-      }
-      for (ProcessHandle process : family) {
+  /** Deletes cluster directories whose owning JVM is gone (killed before it could clean up). */
+  static void deleteStaleDirs(Path tmp) {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIR_PREFIX + "*")) {
+      for (Path candidate : dirs) {
+        String[] owner;
         try {
-          process.onExit().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          // Reported by the caller's own checks; nothing more can be done here.
+          owner = Files.readString(candidate.resolve(OWNER_FILE)).strip().split(" ");
+        } catch (IOException e) {
+          continue; // no stamp (yet): not ours to judge
+        }
+        Optional<ProcessHandle> process;
+        try {
+          process = ProcessHandle.of(Long.parseLong(owner[0]));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        boolean ownerLives = process.isPresent() && process.get().isAlive()
+            && (owner.length < 2 || owner[1].equals("?") || ownerStamp(process.get()).equals(String.join(" ", owner)));
+        if (!ownerLives) {
+          deleteRecursively(candidate);
         }
       }
+    } catch (IOException | RuntimeException e) {
+      // Best effort: a leftover directory costs a little disk space, nothing more.
     }
   }
 
-  @Override
-  public String toString() {
-    return "LocalRedisCluster[" + uri() + ", Redis " + version + "]";
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Best effort, as above.
+    }
+  }
+
+  /** Clusters of this JVM still open, closed by a shutdown hook. */
+  private static final class Live {
+    static final Set<LocalRedisCluster> OPEN = ConcurrentHashMap.newKeySet();
+    private static final Set<Path> SWEPT = new HashSet<>();
+
+    static {
+      Runtime.getRuntime().addShutdownHook(new Thread(Live::closeAll, "slotcache-testkit-cleanup"));
+    }
+
+    static synchronized void sweepOnce(Path tmp) {
+      if (SWEPT.add(tmp)) {
+        deleteStaleDirs(tmp);
+      }
+    }
+
+    private static void closeAll() {
+      for (LocalRedisCluster cluster : List.copyOf(OPEN)) {
+        try {
+          cluster.close();
+        } catch (RuntimeException e) {
+          // Keep going: the other clusters still need stopping.
+        }
+      }
+    }
   }
 }
