@@ -289,6 +289,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
 
   private boolean replaceIfEqualByStamp(byte[] k, V expected, byte[] record) {
     for (int attempt = 0; attempt <= invokeRetries; attempt++) {
+      backOff(attempt);
       byte[] currentRecord = store.get(k);
       V current = decode(k, currentRecord);
       if (current == null) {
@@ -366,6 +367,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     byte[] pending = null;
     T pendingResult = null;
     for (int attempt = 0; attempt <= invokeRetries; attempt++) {
+      backOff(attempt);
       byte[] record = store.get(k);
       if (pending != null && record != null && Arrays.equals(Record.header(record), Record.header(pending))) {
         // The previous attempt was applied although its reply was lost: do not apply it twice.
@@ -705,24 +707,28 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   }
 
   private byte[] encodePayload(V value) {
-    byte[] payload;
+    return encodeWithHeadroom(value, 0);
+  }
+
+  private byte[] encodeWithHeadroom(V value, int headroom) {
+    byte[] bytes;
     try {
-      payload = codec.encodeValue(value);
+      bytes = codec.encodeValue(value, headroom);
     } catch (CodecException e) {
       throw new CacheException("cache '" + name + "': " + e.getMessage(), e);
     }
-    if (payload.length > maxValueBytes) {
+    if (bytes.length - headroom > maxValueBytes) {
       throw new CacheException("cache '" + name + "': a value of " + value.getClass().getName() + " encodes to "
-          + payload.length + " bytes, more than slotcache.max-value-bytes (" + maxValueBytes + ")");
+          + (bytes.length - headroom) + " bytes, more than slotcache.max-value-bytes (" + maxValueBytes + ")");
     }
-    return payload;
+    return bytes;
   }
 
   private byte[] encodeRecord(K key, V value) {
     requireNonNull(key, "key");
     requireNonNull(value, "value");
     checkValueType(value);
-    return Record.frame(encodePayload(value));
+    return Record.frameInPlace(encodeWithHeadroom(value, Record.HEADER_LENGTH));
   }
 
   /**
@@ -737,7 +743,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
     if (Record.isRecord(record)) {
       try {
-        Object value = codec.decodeValue(Record.payload(record));
+        Object value = codec.decodeValue(record, Record.HEADER_LENGTH);
         if (valueType == null || valueType.isInstance(value)) {
           return (V) value;
         }
@@ -747,6 +753,19 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
     store.deleteIfSame(k, record);
     return null;
+  }
+
+  /**
+   * Randomised exponential back-off before retry {@code attempt} of a compare-and-set: without it, writers
+   * contending for one hot key keep invalidating each other's reads and one of them may starve.
+   */
+  private static void backOff(int attempt) {
+    if (attempt == 0) {
+      return;
+    }
+    long ceilingMicros = 20L << Math.min(attempt, 8);
+    java.util.concurrent.locks.LockSupport.parkNanos(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(ceilingMicros * 1000));
   }
 
   private CacheException contended(byte[] k) {

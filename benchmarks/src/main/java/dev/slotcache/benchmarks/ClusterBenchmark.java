@@ -91,15 +91,19 @@ public class ClusterBenchmark {
       keys = new String[KEYS];
       rawKeys = new byte[KEYS][];
       Map<String, byte[]> preload = new HashMap<>();
-      for (int i = 0; i < KEYS; i++) {
-        keys[i] = "key-" + i;
-        rawKeys[i] = (namespace + ":raw:key-" + i).getBytes(StandardCharsets.UTF_8);
-        preload.put(keys[i], value);
-        raw.set(rawKeys[i], value);
-        if (preload.size() == 500) {
-          cache.putAll(preload);
-          preload.clear();
+      try (ClusterPipeline pipeline = raw.pipelined()) {
+        for (int i = 0; i < KEYS; i++) {
+          keys[i] = "key-" + i;
+          rawKeys[i] = (namespace + ":raw:key-" + i).getBytes(StandardCharsets.UTF_8);
+          preload.put(keys[i], value);
+          pipeline.set(rawKeys[i], value);
+          if (preload.size() == 500) {
+            cache.putAll(preload);
+            preload.clear();
+            pipeline.sync();
+          }
         }
+        pipeline.sync();
       }
       cache.putAll(preload);
       keySets = new java.util.ArrayList<>();

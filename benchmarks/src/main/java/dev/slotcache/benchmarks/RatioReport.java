@@ -5,12 +5,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -19,8 +17,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code SLOTCACHE_URI}) and prints, per operation and value size, Slotcache's throughput divided by raw
  * Jedis' throughput measured in the same run.
  *
- * <p>System properties: {@code bench.include} (regex of operations, default all), {@code bench.threads}
- * (default {@code 1,8}), {@code bench.warmup} / {@code bench.iterations} (counts, default 2 / 3),
+ * <p>Each pair runs in alternating order over {@code bench.rounds} rounds (each run a fresh fork), so that the
+ * drift of a busy machine favours neither side; the ratio is of the mean throughputs, with the spread of
+ * the rounds.
+ *
+ * <p>System properties: {@code bench.include} (operations separated by {@code |}, default all),
+ * {@code bench.threads} (default {@code 1,8}), {@code bench.sizes} (default {@code 100,10240}),
+ * {@code bench.rounds} (default 2), {@code bench.warmup} / {@code bench.iterations} (default 1 / 2),
  * {@code bench.time} (seconds per iteration, default 2).
  */
 public final class RatioReport {
@@ -41,21 +44,30 @@ public final class RatioReport {
       uri = local.uri();
     }
     try {
-      String include = System.getProperty("bench.include", String.join("|", OPERATIONS));
+      String[] operations = System.getProperty("bench.include", String.join("|", OPERATIONS)).split("\\|");
+      int rounds = Integer.getInteger("bench.rounds", 2);
       List<Row> rows = new ArrayList<>();
       for (String threadCount : System.getProperty("bench.threads", "1,8").split(",")) {
         int threads = Integer.parseInt(threadCount.trim());
-        ChainedOptionsBuilder options = new OptionsBuilder()
-            .include(ClusterBenchmark.class.getName().replace(".", "\\.") + "\\.(" + withRaw(include) + ")$")
-            .forks(1)
-            .threads(threads)
-            .warmupIterations(Integer.getInteger("bench.warmup", 2))
-            .warmupTime(TimeValue.seconds(Integer.getInteger("bench.time", 2)))
-            .measurementIterations(Integer.getInteger("bench.iterations", 3))
-            .measurementTime(TimeValue.seconds(Integer.getInteger("bench.time", 2)))
-            .jvmArgsAppend("-Dbench.uri=" + uri, "-Xmx1g");
-        Collection<RunResult> results = new Runner(options.build()).run();
-        rows.addAll(ratios(results, threads));
+        for (String operation : operations) {
+          for (String size : System.getProperty("bench.sizes", "100,10240").split(",")) {
+            double[] ours = new double[rounds];
+            double[] raw = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+              // Alternate the order so that drift of the machine over time favours neither side.
+              if (round % 2 == 0) {
+                ours[round] = score(uri, operation, size, threads);
+                raw[round] = score(uri, rawName(operation), size, threads);
+              } else {
+                raw[round] = score(uri, rawName(operation), size, threads);
+                ours[round] = score(uri, operation, size, threads);
+              }
+              System.out.printf(Locale.ROOT, "%-12s %6s B %2d threads, round %d: %.0f vs %.0f op/s (%.2f)%n",
+                  operation, size, threads, round + 1, ours[round], raw[round], ours[round] / raw[round]);
+            }
+            rows.add(new Row(operation, Integer.parseInt(size), threads, ours, raw));
+          }
+        }
       }
       print(rows, local != null ? local.redisVersion() : "external");
     } finally {
@@ -65,55 +77,64 @@ public final class RatioReport {
     }
   }
 
-  /** {@code get|put} becomes {@code get|rawGet|put|rawPut}. */
-  private static String withRaw(String include) {
-    List<String> names = new ArrayList<>();
-    for (String operation : include.split("\\|")) {
-      names.add(operation);
-      names.add(rawName(operation));
-    }
-    return String.join("|", names);
+  /** Throughput (op/s) of one benchmark method in a fresh fork. */
+  private static double score(String uri, String method, String size, int threads) throws RunnerException {
+    int seconds = Integer.getInteger("bench.time", 2);
+    OptionsBuilder options = new OptionsBuilder();
+    options.include(ClusterBenchmark.class.getName().replace(".", "\\.") + "\\." + method + "$")
+        .param("valueSize", size)
+        .forks(1)
+        .threads(threads)
+        .warmupIterations(Integer.getInteger("bench.warmup", 1))
+        .warmupTime(TimeValue.seconds(seconds))
+        .measurementIterations(Integer.getInteger("bench.iterations", 2))
+        .measurementTime(TimeValue.seconds(seconds))
+        .verbosity(VerboseMode.SILENT)
+        .jvmArgsAppend("-Dbench.uri=" + uri, "-Xmx1g");
+    Collection<RunResult> results = new Runner(options.build()).run();
+    return results.iterator().next().getPrimaryResult().getScore();
   }
 
   private static String rawName(String operation) {
     return "raw" + Character.toUpperCase(operation.charAt(0)) + operation.substring(1);
   }
 
-  record Row(String operation, int valueSize, int threads, double ours, double raw) {
-    double ratio() {
-      return ours / raw;
+  /** Scores of both sides over the rounds; the ratio is of the means, with the spread of the rounds. */
+  record Row(String operation, int valueSize, int threads, double[] ours, double[] raw) {
+    double mean(double[] values) {
+      return java.util.Arrays.stream(values).average().orElse(Double.NaN);
     }
-  }
 
-  private static List<Row> ratios(Collection<RunResult> results, int threads) {
-    Map<String, Double> scores = new TreeMap<>();
-    for (RunResult result : results) {
-      String method = result.getParams().getBenchmark();
-      method = method.substring(method.lastIndexOf('.') + 1);
-      String size = result.getParams().getParam("valueSize");
-      scores.put(method + "/" + size, result.getPrimaryResult().getScore());
+    double ratio() {
+      return mean(ours) / mean(raw);
     }
-    List<Row> rows = new ArrayList<>();
-    for (String operation : OPERATIONS) {
-      for (String size : new String[] {"100", "10240"}) {
-        Double ours = scores.get(operation + "/" + size);
-        Double raw = scores.get(rawName(operation) + "/" + size);
-        if (ours != null && raw != null) {
-          rows.add(new Row(operation, Integer.parseInt(size), threads, ours, raw));
-        }
+
+    double lowest() {
+      double low = Double.MAX_VALUE;
+      for (int i = 0; i < ours.length; i++) {
+        low = Math.min(low, ours[i] / raw[i]);
       }
+      return low;
     }
-    return rows;
+
+    double highest() {
+      double high = 0;
+      for (int i = 0; i < ours.length; i++) {
+        high = Math.max(high, ours[i] / raw[i]);
+      }
+      return high;
+    }
   }
 
   private static void print(List<Row> rows, String redisVersion) {
     System.out.println();
     System.out.println("Slotcache ÷ raw Jedis, same cluster, same run (Redis " + redisVersion + ", 3 masters)");
-    System.out.printf(Locale.ROOT, "%-12s %8s %8s %14s %14s %7s%n", "operation", "value", "threads",
-        "slotcache op/s", "raw op/s", "ratio");
+    System.out.printf(Locale.ROOT, "%-12s %8s %8s %14s %14s %7s %13s%n", "operation", "value", "threads",
+        "slotcache op/s", "raw op/s", "ratio", "rounds");
     for (Row row : rows) {
-      System.out.printf(Locale.ROOT, "%-12s %8s %8d %14.0f %14.0f %7.2f%n", row.operation(),
-          row.valueSize() == 100 ? "100 B" : "10 KB", row.threads(), row.ours(), row.raw(), row.ratio());
+      System.out.printf(Locale.ROOT, "%-12s %8s %8d %14.0f %14.0f %7.2f %6.2f-%.2f%n", row.operation(),
+          row.valueSize() == 100 ? "100 B" : row.valueSize() == 10240 ? "10 KB" : row.valueSize() + " B",
+          row.threads(), row.mean(row.ours()), row.mean(row.raw()), row.ratio(), row.lowest(), row.highest());
     }
   }
 }

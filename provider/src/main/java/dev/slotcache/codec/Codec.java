@@ -26,4 +26,19 @@ public interface Codec {
 
   /** Decodes bytes produced by {@link #encodeValue}; throws {@link CodecException} on anything else. */
   Object decodeValue(byte[] bytes);
+
+  /**
+   * Encodes a value after {@code headroom} zero bytes the caller fills in (a record header), sparing a copy.
+   */
+  default byte[] encodeValue(Object value, int headroom) {
+    byte[] encoded = encodeValue(value);
+    byte[] bytes = new byte[headroom + encoded.length];
+    System.arraycopy(encoded, 0, bytes, headroom, encoded.length);
+    return bytes;
+  }
+
+  /** Decodes the encoded value that starts at {@code offset} of {@code bytes}. */
+  default Object decodeValue(byte[] bytes, int offset) {
+    return decodeValue(java.util.Arrays.copyOfRange(bytes, offset, bytes.length));
+  }
 }

@@ -44,6 +44,7 @@ public final class KryoCodec implements Codec {
   static final byte VALUE_FORMAT = 1;
 
   private static final byte TILDE = '~';
+  private static final byte[] EMPTY = new byte[0];
   private static final int MAX_POOLED_BUFFER = 1 << 20;
 
   private final ClassPolicy classPolicy;
@@ -126,11 +127,17 @@ public final class KryoCodec implements Codec {
 
   @Override
   public byte[] encodeValue(Object value) {
+    return encodeValue(value, 0);
+  }
+
+  @Override
+  public byte[] encodeValue(Object value, int headroom) {
     Objects.requireNonNull(value, "value");
     Worker worker = valueWorkers.obtain();
     try {
       Output output = worker.output;
       output.reset();
+      output.setPosition(headroom);
       output.writeByte(VALUE_FORMAT);
       worker.kryo.writeClassAndObject(output, value);
       return output.toBytes();
@@ -143,12 +150,17 @@ public final class KryoCodec implements Codec {
 
   @Override
   public Object decodeValue(byte[] bytes) {
+    return decodeValue(bytes, 0);
+  }
+
+  @Override
+  public Object decodeValue(byte[] bytes, int offset) {
     Objects.requireNonNull(bytes, "bytes");
-    if (bytes.length == 0 || bytes[0] != VALUE_FORMAT) {
+    if (bytes.length <= offset || bytes[offset] != VALUE_FORMAT) {
       throw new CodecException("not an encoded value: unknown format "
-          + (bytes.length == 0 ? "(empty)" : Integer.toString(bytes[0] & 0xff)));
+          + (bytes.length <= offset ? "(empty)" : Integer.toString(bytes[offset] & 0xff)));
     }
-    return decode(valueWorkers, bytes, 1, "value");
+    return decode(valueWorkers, bytes, offset + 1, "value");
   }
 
   /** The policy that guards decoding. */
@@ -171,7 +183,7 @@ public final class KryoCodec implements Codec {
   }
 
   private Object decode(Pool<Worker> pool, byte[] bytes, int offset, String what) {
-    if (bytes.length > maxDecodeBytes) {
+    if (bytes.length - offset > maxDecodeBytes) {
       throw new CodecException("refusing to decode a " + what + " of " + bytes.length
           + " bytes: larger than the limit of " + maxDecodeBytes + " bytes (slotcache.codec.max-decode-bytes)");
     }
@@ -190,7 +202,7 @@ public final class KryoCodec implements Codec {
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       throw new CodecException("cannot decode a " + what + " of " + bytes.length + " bytes: " + describe(e), e);
     } finally {
-      worker.input.setBuffer(new byte[0]);
+      worker.input.setBuffer(EMPTY);
       release(pool, worker);
     }
   }

@@ -21,27 +21,20 @@ public final class Record {
   private Record() {
   }
 
-  /** Frames {@code payload} with a fresh random stamp. */
-  public static byte[] frame(byte[] payload) {
-    byte[] record = new byte[HEADER_LENGTH + payload.length];
+  /** Writes a fresh header into the first {@link #HEADER_LENGTH} bytes of {@code record}, and returns it. */
+  public static byte[] frameInPlace(byte[] record) {
     record[0] = MAGIC;
     record[1] = FORMAT;
     long stamp = ThreadLocalRandom.current().nextLong();
     for (int i = 0; i < 8; i++) {
       record[2 + i] = (byte) (stamp >>> (56 - 8 * i));
     }
-    System.arraycopy(payload, 0, record, HEADER_LENGTH, payload.length);
     return record;
   }
 
   /** Whether {@code bytes} carry our header. Anything else under a cache key is foreign data. */
   public static boolean isRecord(byte[] bytes) {
     return bytes != null && bytes.length >= HEADER_LENGTH && bytes[0] == MAGIC && bytes[1] == FORMAT;
-  }
-
-  /** The payload of a record; call only when {@link #isRecord} holds. */
-  public static byte[] payload(byte[] record) {
-    return Arrays.copyOfRange(record, HEADER_LENGTH, record.length);
   }
 
   /** The header (magic, format, stamp) of a record: its version for compare-and-set. */

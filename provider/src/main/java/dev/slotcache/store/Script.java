@@ -21,60 +21,61 @@ final class Script {
     }
   }
 
-  /**
-   * Shared by the scripts: write ARGV[value] to KEYS[1] with TTL code ttl (see {@link Ttl}), given whether the
-   * key existed. Expects locals {@code key}, and returns nothing.
+  /*
+   * TTL modes, as SegmentStore.mode writes them: 'k' keep the TTL (KEEPTTL: none for a new key), 'p' no TTL,
+   * 'd' delete (expire at once), or milliseconds. The scripts are kept small and branch-only: on Redis 6.2
+   * every Lua call costs microseconds of server time, and a closure or a number conversion more.
    */
-  static final String WRITE_WITH_TTL = ""
-      + "local function write(value, ttl, existed)\n"
-      + "  if ttl == 0 then\n"
-      + "    if existed then redis.call('DEL', KEYS[1]) end\n"
-      + "  elseif ttl == -2 then\n"
-      + "    if existed then redis.call('SET', KEYS[1], value, 'KEEPTTL') else redis.call('SET', KEYS[1], value) end\n"
-      + "  elseif ttl == -1 then\n"
-      + "    redis.call('SET', KEYS[1], value)\n"
-      + "  else\n"
-      + "    redis.call('SET', KEYS[1], value, 'PX', ttl)\n"
-      + "  end\n"
-      + "end\n";
 
   /**
-   * Put with different TTLs for creation and update. ARGV: record, creation TTL, update TTL, return-old flag.
-   * Returns the old value when asked, else 1 when the key existed and 0 when not.
+   * Put with different TTL modes for creation (ARGV[2]) and update (ARGV[3]) of record ARGV[1]. Returns the old
+   * value when ARGV[4] is '1', else 1 when the key existed and 0 when not.
    */
-  static final Script PUT = new Script(WRITE_WITH_TTL
+  static final Script PUT = new Script(""
       + "local old = redis.call('GET', KEYS[1])\n"
-      + "if old then write(ARGV[1], tonumber(ARGV[3]), true) else write(ARGV[1], tonumber(ARGV[2]), false) end\n"
+      + "local mode = ARGV[2]\n"
+      + "if old then mode = ARGV[3] end\n"
+      + "if mode == 'd' then if old then redis.call('DEL', KEYS[1]) end\n"
+      + "elseif mode == 'k' then redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')\n"
+      + "elseif mode == 'p' then redis.call('SET', KEYS[1], ARGV[1])\n"
+      + "else redis.call('SET', KEYS[1], ARGV[1], 'PX', mode) end\n"
       + "if ARGV[4] == '1' then return old end\n"
-      + "if old then return 1 else return 0 end\n");
+      + "if old then return 1 end\n"
+      + "return 0\n");
 
   /**
-   * Compare-and-set on the record header. ARGV: expected header ('' = absent), new record ('' = delete), TTL.
-   * Returns 1 when applied, 0 when the header differed.
+   * Compare-and-set on the record header. ARGV: expected header ('' = absent), new record ('' = delete), TTL
+   * mode. Returns 1 when applied, 0 when the header differed.
    */
-  static final Script COMPARE_AND_SET = new Script(WRITE_WITH_TTL
-      + "local current = redis.call('GETRANGE', KEYS[1], 0, 9)\n"
-      + "if current ~= ARGV[1] then return 0 end\n"
-      + "if ARGV[2] == '' then redis.call('DEL', KEYS[1]) return 1 end\n"
-      + "write(ARGV[2], tonumber(ARGV[3]), current ~= '')\n"
+  static final Script COMPARE_AND_SET = new Script(""
+      + "if redis.call('GETRANGE', KEYS[1], 0, 9) ~= ARGV[1] then return 0 end\n"
+      + "local mode = ARGV[3]\n"
+      + "if ARGV[2] == '' or mode == 'd' then redis.call('DEL', KEYS[1])\n"
+      + "elseif mode == 'k' then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')\n"
+      + "elseif mode == 'p' then redis.call('SET', KEYS[1], ARGV[2])\n"
+      + "else redis.call('SET', KEYS[1], ARGV[2], 'PX', mode) end\n"
       + "return 1\n");
 
   /**
-   * Replace or remove when the payload (after the 10-byte header) equals ARGV[1]. ARGV: expected payload,
-   * new record ('' = delete), TTL for the write, TTL on mismatch (an access TTL; -3 = leave the TTL alone).
-   * Returns {0} when absent, {1} when applied, {2, current} on mismatch.
+   * Replace or remove while the payload (after the 10-byte header) equals ARGV[1]. ARGV: expected payload,
+   * new record ('' = delete), TTL mode of the write, TTL mode on a mismatch (an access TTL). Returns {0} when
+   * absent, {1} when applied, {2, current} on a mismatch.
    */
-  static final Script REPLACE_IF_EQUAL = new Script(WRITE_WITH_TTL
+  static final Script REPLACE_IF_EQUAL = new Script(""
       + "local current = redis.call('GET', KEYS[1])\n"
       + "if not current then return {0} end\n"
       + "if string.sub(current, 11) ~= ARGV[1] then\n"
-      + "  local access = tonumber(ARGV[4])\n"
-      + "  if access == 0 then redis.call('DEL', KEYS[1])\n"
-      + "  elseif access == -1 then redis.call('PERSIST', KEYS[1])\n"
-      + "  elseif access > 0 then redis.call('PEXPIRE', KEYS[1], access) end\n"
+      + "  local access = ARGV[4]\n"
+      + "  if access == 'd' then redis.call('DEL', KEYS[1])\n"
+      + "  elseif access == 'p' then redis.call('PERSIST', KEYS[1])\n"
+      + "  elseif access ~= 'k' then redis.call('PEXPIRE', KEYS[1], access) end\n"
       + "  return {2, current}\n"
       + "end\n"
-      + "if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else write(ARGV[2], tonumber(ARGV[3]), true) end\n"
+      + "local mode = ARGV[3]\n"
+      + "if ARGV[2] == '' or mode == 'd' then redis.call('DEL', KEYS[1])\n"
+      + "elseif mode == 'k' then redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')\n"
+      + "elseif mode == 'p' then redis.call('SET', KEYS[1], ARGV[2])\n"
+      + "else redis.call('SET', KEYS[1], ARGV[2], 'PX', mode) end\n"
       + "return {1}\n");
 
   /** Deletes KEYS[1] only while it still holds exactly ARGV[1]. Returns 1 when deleted. */

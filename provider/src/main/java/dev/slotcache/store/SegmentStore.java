@@ -100,7 +100,7 @@ public final class SegmentStore {
       call("put", redisKey, client -> client.set(redisKey, record, plain));
       return null;
     }
-    Object reply = eval("put", Script.PUT, redisKey, record, ttlArg(creationTtl), ttlArg(updateTtl), flag(returnOld));
+    Object reply = eval("put", Script.PUT, redisKey, record, mode(creationTtl), mode(updateTtl), flag(returnOld));
     if (returnOld) {
       return (byte[]) reply;
     }
@@ -172,7 +172,7 @@ public final class SegmentStore {
   public Conditional replaceIfEqual(byte[] key, byte[] expectedPayload, byte[] record, long ttl, long mismatchTtl) {
     byte[] redisKey = layout.redisKey(key);
     List<?> reply = (List<?>) eval("replace", Script.REPLACE_IF_EQUAL, redisKey, expectedPayload,
-        record == null ? PRESENT : record, ttlArg(ttl), ttlArg(mismatchTtl));
+        record == null ? PRESENT : record, mode(ttl), mode(mismatchTtl));
     long code = (Long) reply.get(0);
     if (code == 0) {
       return new Conditional(Outcome.ABSENT, null);
@@ -268,7 +268,7 @@ public final class SegmentStore {
   }
 
   private static List<byte[]> casArgs(byte[] expectedHeader, byte[] record, long ttl) {
-    return List.of(expectedHeader == null ? PRESENT : expectedHeader, record == null ? PRESENT : record, ttlArg(ttl));
+    return List.of(expectedHeader == null ? PRESENT : expectedHeader, record == null ? PRESENT : record, mode(ttl));
   }
 
   /**
@@ -277,7 +277,7 @@ public final class SegmentStore {
    */
   public void putAll(List<byte[]> keys, List<byte[]> records, long creationTtl, long updateTtl) {
     SetParams plain = plainSet(creationTtl, updateTtl);
-    byte[][] scriptArgs = {null, ttlArg(creationTtl), ttlArg(updateTtl), flag(false)};
+    byte[][] scriptArgs = {null, mode(creationTtl), mode(updateTtl), flag(false)};
     forEachNode("putAll", keys, (pipeline, group) -> {
       if (plain == null) {
         pipeline.scriptLoad(Script.PUT.source, group.get(0).redisKeys[0]);
@@ -427,7 +427,21 @@ public final class SegmentStore {
     }
   }
 
-  private static byte[] ttlArg(long ttl) {
+  private static final byte[] MODE_KEEP = {'k'};
+  private static final byte[] MODE_PERSIST = {'p'};
+  private static final byte[] MODE_DELETE = {'d'};
+
+  /** A TTL as the scripts take it (see {@link Script}). */
+  static byte[] mode(long ttl) {
+    if (ttl == Ttl.KEEP) {
+      return MODE_KEEP;
+    }
+    if (ttl == Ttl.PERSIST) {
+      return MODE_PERSIST;
+    }
+    if (ttl == Ttl.EXPIRE_NOW) {
+      return MODE_DELETE;
+    }
     return Long.toString(ttl).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
