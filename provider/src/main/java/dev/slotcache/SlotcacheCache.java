@@ -368,32 +368,31 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     T pendingResult = null;
     for (int attempt = 0; attempt <= invokeRetries; attempt++) {
       backOff(attempt);
-      byte[] record = store.get(k);
-      if (pending != null && record != null && Arrays.equals(Record.header(record), Record.header(pending))) {
-        // The previous attempt was applied although its reply was lost: do not apply it twice.
-        return pendingResult;
-      }
-      V current = decode(k, record);
-      if (current == null) {
-        record = null;
-      }
-      ProcessedEntry entry = new ProcessedEntry(key, current);
-      T result = process(entryProcessor, entry, arguments);
-      Commit commit = commitOf(k, entry, record);
-      if (commit == null) {
-        return result;
-      }
-      try {
-        if (store.compareAndSet(k, commit.expectedHeader, commit.record, commit.ttl)) {
+      try (SegmentStore.Watched watched = store.watch(k)) {
+        byte[] record = watched.value();
+        if (pending != null && record != null && Arrays.equals(Record.header(record), Record.header(pending))) {
+          // The previous attempt was applied although its reply was lost: do not apply it twice.
+          return pendingResult;
+        }
+        V current = decode(k, record);
+        ProcessedEntry entry = new ProcessedEntry(key, current);
+        T result = process(entryProcessor, entry, arguments);
+        Commit commit = commitOf(k, entry, current == null ? null : record);
+        if (commit == null) {
           return result;
         }
-        pending = null;
-      } catch (StoreException e) {
-        if (!e.outcomeUnknown() || commit.record == null) {
-          throw e;
+        try {
+          if (watched.commit(commit.record, commit.ttl)) {
+            return result;
+          }
+          pending = null;
+        } catch (StoreException e) {
+          if (!e.outcomeUnknown() || commit.record == null) {
+            throw e;
+          }
+          pending = commit.record;
+          pendingResult = result;
         }
-        pending = commit.record;
-        pendingResult = result;
       }
     }
     throw contended(k);
@@ -670,7 +669,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         if (!expiry.isPure()) {
           store.expire(keys.get(i), expiry.access());
         }
-        entries.add(new SimpleEntry<>(key, value));
+        entries.add(new SlotcacheEntry<>(key, value));
       }
       return entries.iterator();
     }
@@ -839,45 +838,6 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         return clazz.cast(this);
       }
       throw new IllegalArgumentException("a processed entry cannot be unwrapped to " + clazz.getName());
-    }
-  }
-
-  /** An immutable entry, as iteration returns them. */
-  private static final class SimpleEntry<K, V> implements Entry<K, V> {
-    private final K key;
-    private final V value;
-
-    SimpleEntry(K key, V value) {
-      this.key = key;
-      this.value = value;
-    }
-
-    @Override
-    public K getKey() {
-      return key;
-    }
-
-    @Override
-    public V getValue() {
-      return value;
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> clazz) {
-      if (clazz.isInstance(this)) {
-        return clazz.cast(this);
-      }
-      throw new IllegalArgumentException("a cache entry cannot be unwrapped to " + clazz.getName());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Entry<?, ?> e && Objects.equals(key, e.getKey()) && Objects.equals(value, e.getValue());
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hashCode(key) ^ Objects.hashCode(value);
     }
   }
 }

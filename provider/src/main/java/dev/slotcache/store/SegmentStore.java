@@ -157,6 +157,105 @@ public final class SegmentStore {
     return ((Long) reply) == 1L;
   }
 
+  /**
+   * Starts an optimistic transaction on one key: {@code WATCH} and {@code GET} in one round trip on a
+   * connection to the key's master, which the returned handle keeps until closed. Follows a moved slot.
+   */
+  public Watched watch(byte[] key) {
+    byte[] redisKey = layout.redisKey(key);
+    int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(redisKey);
+    RedisCluster.Connected connected = cluster.connected();
+    JedisException last = null;
+    for (int attempt = 0; attempt < cluster.endpoint().maxAttempts(); attempt++) {
+      Connection connection = null;
+      try {
+        connection = connected.provider.getConnectionFromSlot(slot);
+        Pipeline pipeline = new Pipeline(connection);
+        // A handle closed without committing leaves its WATCH on the pooled connection: clear it first.
+        pipeline.sendCommand(Protocol.Command.UNWATCH, NO_ARGS);
+        Response<Object> watched = pipeline.sendCommand(Protocol.Command.WATCH, redisKey);
+        Response<byte[]> value = pipeline.get(redisKey);
+        pipeline.sync();
+        watched.get();
+        Watched handle = new Watched(connection, redisKey, value.get());
+        connection = null;
+        return handle;
+      } catch (redis.clients.jedis.exceptions.JedisRedirectionException
+          | redis.clients.jedis.exceptions.JedisConnectionException e) {
+        last = e;
+        connected.provider.renewSlotCache();
+      } catch (JedisException e) {
+        throw failure("invoke", cluster.ownerOf(slot), e);
+      } finally {
+        if (connection != null) {
+          connection.close();
+        }
+      }
+    }
+    throw failure("invoke", cluster.ownerOf(slot), last);
+  }
+
+  private static final byte[][] NO_ARGS = new byte[0][];
+
+  /**
+   * A key under {@code WATCH} with the value read, on its own connection. {@link #commit} writes only if nobody
+   * changed the key since; {@link #close} returns the connection. Confined to one thread.
+   */
+  public final class Watched implements AutoCloseable {
+    private final Connection connection;
+    private final byte[] redisKey;
+    private final byte[] value;
+
+    Watched(Connection connection, byte[] redisKey, byte[] value) {
+      this.connection = connection;
+      this.redisKey = redisKey;
+      this.value = value;
+    }
+
+    /** The stored record when the key was watched, or null. */
+    public byte[] value() {
+      return value;
+    }
+
+    /**
+     * {@code MULTI}, SET (or DEL when {@code record} is null), {@code EXEC}: true when applied, false when the
+     * key changed since it was watched. A lost reply raises a {@link StoreException} whose outcome is unknown.
+     */
+    public boolean commit(byte[] record, long ttl) {
+      if (record != null && ttl == Ttl.EXPIRE_NOW) {
+        if (value == null) {
+          return true; // created and expired at once: nothing to store
+        }
+        record = null;
+      }
+      try {
+        Pipeline pipeline = new Pipeline(connection);
+        pipeline.sendCommand(Protocol.Command.MULTI, NO_ARGS);
+        if (record == null) {
+          pipeline.del(redisKey);
+        } else {
+          SetParams params = SetParams.setParams();
+          if (ttl > 0) {
+            params.px(ttl);
+          } else if (ttl == Ttl.KEEP) {
+            params.keepTtl();
+          }
+          pipeline.set(redisKey, record, params);
+        }
+        Response<Object> exec = pipeline.sendCommand(Protocol.Command.EXEC, NO_ARGS);
+        pipeline.sync();
+        return exec.get() != null;
+      } catch (JedisException e) {
+        throw failure("invoke", connection.getHostAndPort().toString(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+    }
+  }
+
   /** Outcome of {@link #replaceIfEqual}. */
   public record Conditional(Outcome outcome, byte[] current) {
   }
