@@ -5,7 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.slotcache.codec.Codec;
 import dev.slotcache.codec.CodecException;
 import dev.slotcache.configuration.SlotcacheConfiguration;
+import dev.slotcache.event.EventDispatcher;
 import dev.slotcache.expiry.ExpiryDecisions;
+import dev.slotcache.integration.ReadThrough;
+import dev.slotcache.integration.WriteThrough;
+import dev.slotcache.management.CacheConfigurationBean;
+import dev.slotcache.management.CacheStatistics;
+import dev.slotcache.management.MBeans;
 import dev.slotcache.store.Record;
 import dev.slotcache.store.SegmentStore;
 import dev.slotcache.store.SegmentStore.Conditional;
@@ -14,6 +20,7 @@ import dev.slotcache.store.StoreException;
 import dev.slotcache.store.Ttl;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -23,6 +30,14 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.cache.event.EventType;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -40,10 +55,13 @@ import javax.cache.processor.MutableEntry;
  * knows nothing of Redis commands (see {@link SegmentStore}) or of serialization (see {@link Codec}).
  *
  * <p>Round trips: one per single-key operation; conditional operations by value compare in one script;
- * {@code invoke} reads, runs the processor here, and commits with a compare-and-set on the entry's stamp,
- * retrying on conflict. With an expiry policy other than the five of {@code javax.cache.expiry}, operations
+ * {@code invoke} watches and reads the key, runs the processor here, and commits in a transaction that fails
+ * when the key changed meanwhile, retrying then. With an expiry policy other than the five of {@code javax.cache.expiry}, operations
  * whose TTL depends on whether the entry exists first ask Redis, because the policy may only be called for the
  * case that applies.
+ *
+ * <p>Listeners, the writer and statistics see this JVM's operations: an operation fetches the old value only
+ * when a listener needs it. The writer runs before the cache changes, so a failing writer leaves it unchanged.
  *
  * <p>Thread-safe.
  */
@@ -54,11 +72,18 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private final SlotcacheConfiguration<K, V> configuration;
   private final SegmentStore store;
   private final Codec codec;
+  private final ExpiryPolicy expiryPolicy;
   private final ExpiryDecisions expiry;
   private final int maxValueBytes;
   private final int invokeRetries;
   private final Class<?> keyType;
   private final Class<?> valueType;
+  private final EventDispatcher<K, V> events;
+  private final CacheStatistics statistics = new CacheStatistics();
+  private final WriteThrough<K, V> writer;
+  private final ReadThrough<K, V> loader;
+  private final boolean readThrough;
+  private volatile ExecutorService loads;
   private volatile boolean closed;
 
   SlotcacheCache(String name, SlotcacheCacheManager manager, SlotcacheConfiguration<K, V> configuration,
@@ -70,26 +95,65 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     this.codec = requireNonNull(codec, "codec");
     this.maxValueBytes = maxValueBytes;
     this.invokeRetries = invokeRetries;
-    this.expiry = new ExpiryDecisions(this.configuration.getExpiryPolicyFactory().create(),
-        this.configuration.getTtlJitterPercent(), this.configuration.getMaxTtl());
+    this.expiryPolicy = this.configuration.getExpiryPolicyFactory().create();
+    this.expiry = new ExpiryDecisions(expiryPolicy, this.configuration.getTtlJitterPercent(),
+        this.configuration.getMaxTtl());
     this.keyType = this.configuration.getKeyType() == Object.class ? null : this.configuration.getKeyType();
     this.valueType = this.configuration.getValueType() == Object.class ? null : this.configuration.getValueType();
+    this.events = new EventDispatcher<>(this);
+    for (CacheEntryListenerConfiguration<K, V> listener : this.configuration.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+    CacheWriter<? super K, ? super V> cacheWriter = this.configuration.isWriteThrough()
+        && this.configuration.getCacheWriterFactory() != null ? this.configuration.getCacheWriterFactory().create() : null;
+    this.writer = cacheWriter == null ? null : new WriteThrough<>(cacheWriter);
+    CacheLoader<K, V> cacheLoader = this.configuration.getCacheLoaderFactory() == null ? null
+        : this.configuration.getCacheLoaderFactory().create();
+    this.loader = cacheLoader == null ? null : new ReadThrough<>(cacheLoader);
+    this.readThrough = this.configuration.isReadThrough() && loader != null;
+    if (this.configuration.isStatisticsEnabled()) {
+      setStatisticsEnabled(true);
+    }
+    if (this.configuration.isManagementEnabled()) {
+      setManagementEnabled(true);
+    }
   }
 
-  /** Fails, before anything is recorded in the cluster, for features this version does not have. */
-  static void rejectUnsupported(String name, CompleteConfiguration<?, ?> config) {
-    if (config.getCacheEntryListenerConfigurations().iterator().hasNext()) {
-      throw new UnsupportedOperationException("cache '" + name + "': entry listeners are not supported yet");
-    }
-    if (config.isReadThrough() || config.isWriteThrough()) {
-      throw new UnsupportedOperationException("cache '" + name + "': read-through and write-through are not "
-          + "supported yet");
+  /** Turns statistics on or off, registering or unregistering the statistics MXBean. */
+  void setStatisticsEnabled(boolean enabled) {
+    synchronized (configuration) {
+      configuration.setStatisticsEnabled(enabled);
+      statistics.setEnabled(enabled);
+      if (enabled) {
+        MBeans.register(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name, statistics);
+      } else {
+        MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name);
+      }
     }
   }
 
-  /** The immutable effective configuration. */
+  /** Turns management on or off, registering or unregistering the configuration MXBean. */
+  void setManagementEnabled(boolean enabled) {
+    synchronized (configuration) {
+      configuration.setManagementEnabled(enabled);
+      if (enabled) {
+        MBeans.register(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name,
+            new CacheConfigurationBean(this::configurationCopy));
+      } else {
+        MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name);
+      }
+    }
+  }
+
+  private SlotcacheConfiguration<K, V> configurationCopy() {
+    synchronized (configuration) {
+      return new SlotcacheConfiguration<>(configuration);
+    }
+  }
+
+  /** The effective configuration (a copy). */
   CompleteConfiguration<K, V> configuration() {
-    return configuration;
+    return configurationCopy();
   }
 
   // ------------------------------------------------------------------------------------------- reads
@@ -98,6 +162,22 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     requireNotClosed();
     byte[] k = encodeKey(key);
+    long start = statistics.start();
+    V value = read(k);
+    if (value != null) {
+      statistics.hits(1);
+    } else {
+      statistics.misses(1);
+      if (readThrough) {
+        value = loadAndStore(key, k);
+      }
+    }
+    statistics.getTime(start);
+    return value;
+  }
+
+  /** The value under k, applying the access TTL on a hit. */
+  private V read(byte[] k) {
     byte[] record;
     if (expiry.isPure() && expiry.accessMayChangeTtl()) {
       long ttl = expiry.access();
@@ -115,6 +195,15 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   public Map<K, V> getAll(Set<? extends K> keys) {
     requireNotClosed();
     requireNonNull(keys, "keys");
+    long start = statistics.start();
+    try {
+      return readAll(keys);
+    } finally {
+      statistics.getTime(start);
+    }
+  }
+
+  private Map<K, V> readAll(Set<? extends K> keys) {
     List<K> keyList = new ArrayList<>(keys.size());
     List<byte[]> encoded = new ArrayList<>(keys.size());
     for (K key : keys) {
@@ -130,6 +219,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       records = store.getAll(encoded);
     }
     Map<K, V> result = new LinkedHashMap<>();
+    List<K> missing = new ArrayList<>();
     for (int i = 0; i < keyList.size(); i++) {
       V value = decode(encoded.get(i), records.get(i));
       if (value != null) {
@@ -137,9 +227,40 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         if (accessPerHit) {
           store.expire(encoded.get(i), expiry.access());
         }
+      } else {
+        missing.add(keyList.get(i));
+      }
+    }
+    statistics.hits(result.size());
+    statistics.misses(missing.size());
+    if (readThrough && !missing.isEmpty()) {
+      Map<K, V> loaded = loader.loadAll(missing);
+      for (K key : missing) {
+        V value = loaded == null ? null : loaded.get(key);
+        if (value != null) {
+          storeLoaded(key, encodeKey(key), value);
+          result.put(key, value);
+        }
       }
     }
     return result;
+  }
+
+  /** Read-through: loads a missing value and stores it as a creation (the writer is not called for loads). */
+  private V loadAndStore(K key, byte[] k) {
+    V value = loader.load(key);
+    if (value != null) {
+      storeLoaded(key, k, value);
+    }
+    return value;
+  }
+
+  private void storeLoaded(K key, byte[] k, V value) {
+    checkValueType(value);
+    long creation = expiry.creation();
+    if (store.putIfAbsent(k, encodeRecord(key, value), creation) && creation != Ttl.EXPIRE_NOW) {
+      events.created(key, value);
+    }
   }
 
   @Override
@@ -153,35 +274,83 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   @Override
   public void put(K key, V value) {
     requireNotClosed();
-    write(encodeKey(key), encodeRecord(key, value), false);
+    byte[] k = encodeKey(key);
+    byte[] record = encodeRecord(key, value);
+    long start = statistics.start();
+    if (writer != null) {
+      writer.write(key, value);
+    }
+    boolean needOld = events.listensTo(EventType.CREATED) || events.listensTo(EventType.UPDATED);
+    Written written = write(k, record, needOld);
+    if (written.stored()) {
+      statistics.puts(1);
+      if (needOld) {
+        fireWritten(key, value, decodeQuietly(written.old()));
+      }
+    }
+    statistics.putTime(start);
   }
 
   @Override
   public V getAndPut(K key, V value) {
     requireNotClosed();
     byte[] k = encodeKey(key);
-    return decode(k, write(k, encodeRecord(key, value), true));
+    byte[] record = encodeRecord(key, value);
+    long start = statistics.start();
+    if (writer != null) {
+      writer.write(key, value);
+    }
+    Written written = write(k, record, true);
+    V old = decodeQuietly(written.old());
+    if (old != null) {
+      statistics.hits(1);
+    } else {
+      statistics.misses(1);
+    }
+    if (written.stored()) {
+      statistics.puts(1);
+      fireWritten(key, value, old);
+    }
+    statistics.getTime(start);
+    statistics.putTime(start);
+    return old;
   }
 
-  /** An unconditional write with the creation or update TTL, whichever applies. */
-  private byte[] write(byte[] k, byte[] record, boolean returnOld) {
+  private void fireWritten(K key, V value, V old) {
+    if (old == null) {
+      events.created(key, value);
+    } else {
+      events.updated(key, value, old);
+    }
+  }
+
+  /**
+   * An unconditional write with the creation or update TTL, whichever applies. The old record comes back when
+   * {@code returnOld}; {@code stored} is false only for a new entry whose creation TTL is zero (never stored).
+   */
+  private Written write(byte[] k, byte[] record, boolean returnOld) {
     if (expiry.isPure()) {
-      return store.put(k, record, expiry.creation(), expiry.update(), returnOld);
+      long creation = expiry.creation();
+      byte[] old = store.put(k, record, creation, expiry.update(), returnOld);
+      // With a zero creation TTL the store runs the put script, which always says whether the key existed.
+      return new Written(old, creation != Ttl.EXPIRE_NOW || old != null);
     }
     if (store.exists(k)) {
       long ttl = expiry.update();
-      return store.put(k, record, ttl == Ttl.KEEP ? Ttl.PERSIST : ttl, ttl, returnOld);
+      byte[] old = store.put(k, record, ttl == Ttl.KEEP ? Ttl.PERSIST : ttl, ttl, returnOld);
+      return new Written(old, true);
     }
     long ttl = expiry.creation();
-    return store.put(k, record, ttl, ttl, returnOld);
+    return new Written(store.put(k, record, ttl, ttl, returnOld), ttl != Ttl.EXPIRE_NOW);
+  }
+
+  private record Written(byte[] old, boolean stored) {
   }
 
   @Override
   public void putAll(Map<? extends K, ? extends V> map) {
     requireNotClosed();
     requireNonNull(map, "map");
-    List<byte[]> keys = new ArrayList<>(map.size());
-    List<byte[]> records = new ArrayList<>(map.size());
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       K key = entry.getKey();
       V value = entry.getValue();
@@ -189,24 +358,71 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       requireNonNull(value, "a value in the map is null");
       checkTypes(key, value);
     }
-    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+    long start = statistics.start();
+    Map<? extends K, ? extends V> toStore = map;
+    CacheWriterException failure = null;
+    if (writer != null) {
+      WriteThrough.Batch<K> batch = writer.writeAll(map);
+      toStore = WriteThrough.only(map, batch.done());
+      failure = batch.failure();
+    }
+    List<K> keyList = new ArrayList<>(toStore.size());
+    List<V> values = new ArrayList<>(toStore.size());
+    List<byte[]> keys = new ArrayList<>(toStore.size());
+    List<byte[]> records = new ArrayList<>(toStore.size());
+    for (Map.Entry<? extends K, ? extends V> entry : toStore.entrySet()) {
+      keyList.add(entry.getKey());
+      values.add(entry.getValue());
       keys.add(encodeKey(entry.getKey()));
       records.add(encodeRecord(entry.getKey(), entry.getValue()));
     }
-    if (expiry.isPure()) {
-      store.putAll(keys, records, expiry.creation(), expiry.update());
-      return;
+    boolean needOld = !expiry.isPure() || expiry.creation() == Ttl.EXPIRE_NOW
+        || events.listensTo(EventType.CREATED) || events.listensTo(EventType.UPDATED);
+    List<byte[]> olds = needOld ? store.getAll(keys) : null;
+    boolean[] stored = storeAll(keys, records, olds);
+    for (int i = 0; i < keyList.size(); i++) {
+      if (stored[i]) {
+        statistics.puts(1);
+        if (olds != null) {
+          fireWritten(keyList.get(i), values.get(i), decodeQuietly(olds.get(i)));
+        }
+      }
     }
-    // A custom policy may be asked only the question that applies: find out which entries exist first.
-    List<byte[]> current = store.getAll(keys);
+    statistics.putTime(start);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Stores records; {@code olds} (the records before, or null when not read) lets a custom expiry policy be
+   * asked the one question that applies. Returns which entries were stored: a new entry with a zero creation
+   * TTL is not.
+   */
+  private boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds) {
+    boolean[] stored = new boolean[keys.size()];
+    if (keys.isEmpty()) {
+      return stored;
+    }
+    if (expiry.isPure()) {
+      long creation = expiry.creation();
+      store.putAll(keys, records, creation, expiry.update());
+      for (int i = 0; i < stored.length; i++) {
+        stored[i] = creation != Ttl.EXPIRE_NOW || (olds != null && olds.get(i) != null);
+      }
+      return stored;
+    }
+    List<byte[]> current = olds != null ? olds : store.getAll(keys);
     Map<List<Long>, List<Integer>> byTtl = new HashMap<>();
     for (int i = 0; i < keys.size(); i++) {
       long ttl;
       if (current.get(i) != null) {
         ttl = expiry.update();
+        stored[i] = true;
         byTtl.computeIfAbsent(List.of(ttl == Ttl.KEEP ? Ttl.PERSIST : ttl, ttl), t -> new ArrayList<>()).add(i);
       } else {
         ttl = expiry.creation();
+        stored[i] = ttl != Ttl.EXPIRE_NOW;
         byTtl.computeIfAbsent(List.of(ttl, ttl), t -> new ArrayList<>()).add(i);
       }
     }
@@ -219,6 +435,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       }
       store.putAll(groupKeys, groupRecords, group.getKey().get(0), group.getKey().get(1));
     }
+    return stored;
   }
 
   @Override
@@ -226,16 +443,51 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNotClosed();
     byte[] k = encodeKey(key);
     byte[] record = encodeRecord(key, value);
-    if (!expiry.isPure() && store.exists(k)) {
+    long start = statistics.start();
+    if ((writer != null || !expiry.isPure()) && store.exists(k)) {
+      statistics.hits(1);
       return false;
     }
-    return store.putIfAbsent(k, record, expiry.creation());
+    if (writer != null) {
+      writer.write(key, value);
+    }
+    long creation = expiry.creation();
+    boolean applied = store.putIfAbsent(k, record, creation);
+    if (applied) {
+      statistics.misses(1);
+      if (creation != Ttl.EXPIRE_NOW) {
+        statistics.puts(1);
+        events.created(key, value);
+      }
+      statistics.putTime(start);
+    } else {
+      statistics.hits(1);
+    }
+    return applied;
   }
 
   @Override
   public boolean remove(K key) {
     requireNotClosed();
-    return store.remove(encodeKey(key), false) != null;
+    byte[] k = encodeKey(key);
+    long start = statistics.start();
+    if (writer != null) {
+      writer.delete(key);
+    }
+    boolean needOld = events.listensTo(EventType.REMOVED);
+    byte[] old = store.remove(k, needOld);
+    if (old != null) {
+      statistics.removals(1);
+      statistics.removeTime(start);
+      fireRemoved(key, needOld ? decodeQuietly(old) : null);
+    }
+    return old != null;
+  }
+
+  private void fireRemoved(K key, V old) {
+    if (old != null) {
+      events.removed(key, old);
+    }
   }
 
   @Override
@@ -244,14 +496,44 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     byte[] k = encodeKey(key);
     requireNonNull(oldValue, "oldValue");
     checkValueType(oldValue);
-    return replaceIfEqual(k, oldValue, null);
+    long start = statistics.start();
+    Outcome outcome = replaceIfEqual(key, k, oldValue, null, null);
+    countConditional(outcome);
+    if (outcome == Outcome.APPLIED) {
+      statistics.removals(1);
+      statistics.removeTime(start);
+      events.removed(key, oldValue);
+    }
+    return outcome == Outcome.APPLIED;
+  }
+
+  private void countConditional(Outcome outcome) {
+    if (outcome == Outcome.ABSENT) {
+      statistics.misses(1);
+    } else {
+      statistics.hits(1);
+    }
   }
 
   @Override
   public V getAndRemove(K key) {
     requireNotClosed();
     byte[] k = encodeKey(key);
-    return decode(k, store.remove(k, true));
+    long start = statistics.start();
+    if (writer != null) {
+      writer.delete(key);
+    }
+    V old = decodeQuietly(store.remove(k, true));
+    if (old != null) {
+      statistics.hits(1);
+      statistics.removals(1);
+      statistics.removeTime(start);
+      events.removed(key, old);
+    } else {
+      statistics.misses(1);
+    }
+    statistics.getTime(start);
+    return old;
   }
 
   @Override
@@ -261,7 +543,15 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNonNull(oldValue, "oldValue");
     checkValueType(oldValue);
     byte[] record = encodeRecord(key, newValue);
-    return replaceIfEqual(k, oldValue, record);
+    long start = statistics.start();
+    Outcome outcome = replaceIfEqual(key, k, oldValue, newValue, record);
+    countConditional(outcome);
+    if (outcome == Outcome.APPLIED) {
+      statistics.puts(1);
+      statistics.putTime(start);
+      events.updated(key, newValue, oldValue);
+    }
+    return outcome == Outcome.APPLIED;
   }
 
   /**
@@ -269,39 +559,47 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
    * One script compares the encoded bytes; when they differ but the values are {@code equals} (an encoding
    * that is not canonical, such as a HashMap value) it falls back to compare-and-set on the entry's stamp.
    */
-  private boolean replaceIfEqual(byte[] k, V expected, byte[] record) {
+  private Outcome replaceIfEqual(K key, byte[] k, V expected, V newValue, byte[] record) {
     byte[] expectedPayload = encodePayload(expected);
-    if (!expiry.isPure()) {
-      return replaceIfEqualByStamp(k, expected, record);
+    if (!expiry.isPure() || writer != null) {
+      return replaceIfEqualByStamp(key, k, expected, newValue, record);
     }
     long ttl = record == null ? Ttl.EXPIRE_NOW : expiry.update();
     long mismatchTtl = expiry.accessMayChangeTtl() ? expiry.access() : Ttl.KEEP;
     Conditional result = store.replaceIfEqual(k, expectedPayload, record, ttl, mismatchTtl);
     if (result.outcome() != Outcome.MISMATCH) {
-      return result.outcome() == Outcome.APPLIED;
+      return result.outcome();
     }
     V current = decode(k, result.current());
     if (current == null || !current.equals(expected)) {
-      return false;
+      return current == null ? Outcome.ABSENT : Outcome.MISMATCH;
     }
-    return replaceIfEqualByStamp(k, expected, record);
+    return replaceIfEqualByStamp(key, k, expected, newValue, record);
   }
 
-  private boolean replaceIfEqualByStamp(byte[] k, V expected, byte[] record) {
+  /** The compare-in-this-JVM path: read, compare by equals, call the writer, compare-and-set on the stamp. */
+  private Outcome replaceIfEqualByStamp(K key, byte[] k, V expected, V newValue, byte[] record) {
     for (int attempt = 0; attempt <= invokeRetries; attempt++) {
       backOff(attempt);
       byte[] currentRecord = store.get(k);
       V current = decode(k, currentRecord);
       if (current == null) {
-        return false;
+        return Outcome.ABSENT;
       }
       if (!current.equals(expected)) {
         store.expire(k, expiry.access());
-        return false;
+        return Outcome.MISMATCH;
+      }
+      if (writer != null) {
+        if (record == null) {
+          writer.delete(key);
+        } else {
+          writer.write(key, newValue);
+        }
       }
       long ttl = record == null ? Ttl.EXPIRE_NOW : expiry.update();
       if (store.compareAndSet(k, Record.header(currentRecord), record, ttl)) {
-        return true;
+        return Outcome.APPLIED;
       }
     }
     throw contended(k);
@@ -312,10 +610,30 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNotClosed();
     byte[] k = encodeKey(key);
     byte[] record = encodeRecord(key, value);
-    if (!expiry.isPure() && !store.exists(k)) {
+    long start = statistics.start();
+    if ((writer != null || !expiry.isPure()) && !store.exists(k)) {
+      statistics.misses(1);
       return false;
     }
-    return store.replace(k, record, expiry.update(), false) != null;
+    if (writer != null) {
+      writer.write(key, value);
+    }
+    boolean needOld = events.listensTo(EventType.UPDATED);
+    byte[] old = store.replace(k, record, expiry.update(), needOld);
+    if (old == null) {
+      statistics.misses(1);
+      return false;
+    }
+    statistics.hits(1);
+    statistics.puts(1);
+    statistics.putTime(start);
+    if (needOld) {
+      V previous = decodeQuietly(old);
+      if (previous != null) {
+        events.updated(key, value, previous);
+      }
+    }
+    return true;
   }
 
   @Override
@@ -323,27 +641,88 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNotClosed();
     byte[] k = encodeKey(key);
     byte[] record = encodeRecord(key, value);
-    if (!expiry.isPure() && !store.exists(k)) {
+    long start = statistics.start();
+    if ((writer != null || !expiry.isPure()) && !store.exists(k)) {
+      statistics.misses(1);
       return null;
     }
-    return decode(k, store.replace(k, record, expiry.update(), true));
+    if (writer != null) {
+      writer.write(key, value);
+    }
+    V old = decodeQuietly(store.replace(k, record, expiry.update(), true));
+    if (old == null) {
+      statistics.misses(1);
+      return null;
+    }
+    statistics.hits(1);
+    statistics.puts(1);
+    statistics.getTime(start);
+    statistics.putTime(start);
+    events.updated(key, value, old);
+    return old;
   }
 
   @Override
   public void removeAll(Set<? extends K> keys) {
     requireNotClosed();
     requireNonNull(keys, "keys");
-    List<byte[]> encoded = new ArrayList<>(keys.size());
     for (K key : keys) {
+      encodeKey(key);
+    }
+    removeKeys(keys);
+  }
+
+  private void removeKeys(Collection<? extends K> keys) {
+    long start = statistics.start();
+    Collection<? extends K> toRemove = keys;
+    CacheWriterException failure = null;
+    if (writer != null && !keys.isEmpty()) {
+      WriteThrough.Batch<K> batch = writer.deleteAll(keys);
+      toRemove = batch.done();
+      failure = batch.failure();
+    }
+    List<K> keyList = new ArrayList<>(toRemove);
+    List<byte[]> encoded = new ArrayList<>(keyList.size());
+    for (K key : keyList) {
       encoded.add(encodeKey(key));
     }
-    store.removeAll(encoded);
+    boolean needOld = events.listensTo(EventType.REMOVED);
+    List<byte[]> olds = needOld ? store.getAll(encoded) : null;
+    long removed = store.removeAll(encoded);
+    statistics.removals(removed);
+    statistics.removeTime(start);
+    if (needOld) {
+      for (int i = 0; i < keyList.size(); i++) {
+        fireRemoved(keyList.get(i), decodeQuietly(olds.get(i)));
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   @Override
   public void removeAll() {
     requireNotClosed();
-    store.clear();
+    if (writer == null && !events.listensTo(EventType.REMOVED) && !statistics.isEnabled()) {
+      store.clear();
+      return;
+    }
+    List<K> all = new ArrayList<>();
+    for (int from = 0; from < store.layout().segments(); from += 64) {
+      for (List<byte[]> segmentKeys : store.keysOfSegments(from, Math.min(64, store.layout().segments() - from))) {
+        for (byte[] k : segmentKeys) {
+          try {
+            @SuppressWarnings("unchecked")
+            K key = (K) codec.decodeKey(k);
+            all.add(key);
+          } catch (CodecException e) {
+            store.remove(k, false); // a key this JVM cannot read: removed all the same
+          }
+        }
+      }
+    }
+    removeKeys(all);
   }
 
   @Override
@@ -379,10 +758,18 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         T result = process(entryProcessor, entry, arguments);
         Commit commit = commitOf(k, entry, current == null ? null : record);
         if (commit == null) {
+          countInvoke(entry);
+          afterInvoke(entry, current);
           return result;
         }
+        writeThrough(entry);
         try {
           if (watched.commit(commit.record, commit.ttl)) {
+            countInvoke(entry);
+            if (commit.record != null && commit.ttl == Ttl.EXPIRE_NOW && current == null) {
+              return result; // created and expired at once: neither stored nor announced
+            }
+            afterInvoke(entry, current);
             return result;
           }
           pending = null;
@@ -396,6 +783,54 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       }
     }
     throw contended(k);
+  }
+
+  private void countInvoke(ProcessedEntry entry) {
+    if (entry.existed) {
+      statistics.hits(1);
+    } else {
+      statistics.misses(1);
+    }
+  }
+
+  /** The writer's part of an invocation, before its commit; a writer failure leaves the entry unchanged. */
+  private void writeThrough(ProcessedEntry entry) {
+    if (writer == null) {
+      return;
+    }
+    try {
+      if (entry.operation == Operation.CREATE || entry.operation == Operation.UPDATE) {
+        writer.write(entry.key, entry.value);
+      } else if (entry.operation == Operation.REMOVE) {
+        writer.delete(entry.key);
+      }
+    } catch (CacheWriterException e) {
+      throw new EntryProcessorException(e);
+    }
+  }
+
+  /** Statistics and events of a committed invocation. */
+  private void afterInvoke(ProcessedEntry entry, V previous) {
+    switch (entry.operation) {
+      case CREATE:
+      case LOAD:
+        statistics.puts(1);
+        events.created(entry.key, entry.value);
+        break;
+      case UPDATE:
+        statistics.puts(1);
+        events.updated(entry.key, entry.value, previous);
+        break;
+      case REMOVE:
+        statistics.removals(1);
+        fireRemoved(entry.key, previous);
+        break;
+      default:
+        if (entry.removedAbsent && writer != null) {
+          writer.delete(entry.key);
+        }
+        break;
+    }
   }
 
   private <T> T process(EntryProcessor<K, V, T> processor, ProcessedEntry entry, Object[] arguments) {
@@ -413,6 +848,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     byte[] expectedHeader = record == null ? null : Record.header(record);
     switch (entry.operation) {
       case CREATE:
+      case LOAD:
         return new Commit(expectedHeader, encodeRecord(entry.key, entry.value), expiry.creation());
       case UPDATE:
         return new Commit(expectedHeader, encodeRecord(entry.key, entry.value), expiry.update());
@@ -441,6 +877,19 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       encoded.add(encodeKey(key));
     }
     Map<K, EntryProcessorResult<T>> results = new LinkedHashMap<>();
+    if (writer != null || loader != null || events.hasListeners() || statistics.isEnabled()) {
+      // Writer, loader, listeners and statistics follow each entry: one invocation per key.
+      for (K key : keyList) {
+        try {
+          putResult(results, key, invoke(key, entryProcessor, arguments));
+        } catch (EntryProcessorException e) {
+          results.put(key, () -> {
+            throw e;
+          });
+        }
+      }
+      return results;
+    }
     // One batched read, the processors here, one batched compare-and-set; conflicts go the single-key way.
     List<byte[]> records = store.getAll(encoded);
     List<Integer> toCommit = new ArrayList<>();
@@ -526,16 +975,69 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     for (K key : keys) {
       requireNonNull(key, "a key in the set is null");
     }
-    // No loader can be configured yet (see rejectUnsupported), so there is nothing to load.
-    if (completionListener != null) {
-      completionListener.onCompletion();
+    if (loader == null) {
+      if (completionListener != null) {
+        completionListener.onCompletion();
+      }
+      return;
     }
+    List<K> keyList = new ArrayList<>(keys);
+    loadExecutor().execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>();
+        for (K key : keyList) {
+          if (replaceExistingValues || !containsKey(key)) {
+            toLoad.add(key);
+          }
+        }
+        Map<K, V> loaded = toLoad.isEmpty() ? Map.of() : loader.loadAll(toLoad);
+        for (K key : toLoad) {
+          V value = loaded == null ? null : loaded.get(key);
+          if (value == null) {
+            continue;
+          }
+          if (replaceExistingValues) {
+            byte[] k = encodeKey(key);
+            Written written = write(k, encodeRecord(key, value), true);
+            if (written.stored()) {
+              fireWritten(key, value, decodeQuietly(written.old()));
+            }
+          } else {
+            storeLoaded(key, encodeKey(key), value);
+          }
+        }
+        if (completionListener != null) {
+          completionListener.onCompletion();
+        }
+      } catch (Exception e) {
+        if (completionListener != null) {
+          completionListener.onException(e instanceof CacheLoaderException ? e : new CacheLoaderException(e));
+        }
+      }
+    });
+  }
+
+  private ExecutorService loadExecutor() {
+    ExecutorService executor = loads;
+    if (executor == null) {
+      synchronized (this) {
+        if (loads == null) {
+          loads = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "slotcache-load-" + name);
+            thread.setDaemon(true);
+            return thread;
+          });
+        }
+        executor = loads;
+      }
+    }
+    return executor;
   }
 
   @Override
   public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
     requireNonNull(clazz, "clazz");
-    SlotcacheConfiguration<K, V> copy = new SlotcacheConfiguration<>(configuration);
+    SlotcacheConfiguration<K, V> copy = configurationCopy();
     if (clazz.isInstance(copy)) {
       return clazz.cast(copy);
     }
@@ -547,13 +1049,20 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> cacheEntryListenerConfiguration) {
     requireNotClosed();
     requireNonNull(cacheEntryListenerConfiguration, "cacheEntryListenerConfiguration");
-    throw new UnsupportedOperationException("cache '" + name + "': entry listeners are not supported yet");
+    synchronized (configuration) {
+      events.register(cacheEntryListenerConfiguration);
+      configuration.addCacheEntryListenerConfiguration(cacheEntryListenerConfiguration);
+    }
   }
 
   @Override
   public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> cacheEntryListenerConfiguration) {
     requireNotClosed();
     requireNonNull(cacheEntryListenerConfiguration, "cacheEntryListenerConfiguration");
+    synchronized (configuration) {
+      events.deregister(cacheEntryListenerConfiguration);
+      configuration.removeCacheEntryListenerConfiguration(cacheEntryListenerConfiguration);
+    }
   }
 
   @Override
@@ -574,9 +1083,38 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /** Closes this handle; the data stays in Redis. */
+  /** Closes this handle (listeners, threads, MXBeans); the data stays in Redis. */
   void closeInternal() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    events.close();
+    ExecutorService executor = loads;
+    if (executor != null) {
+      executor.shutdown();
+    }
+    MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name);
+    MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name);
+    for (AutoCloseable resource : closeables()) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // A user's loader or writer failing to close must not keep the cache open.
+      }
+    }
+  }
+
+  private List<AutoCloseable> closeables() {
+    List<AutoCloseable> all = new ArrayList<>();
+    Object[] candidates = {writer == null ? null : writer.delegate(), loader == null ? null : loader.delegate(),
+        expiryPolicy};
+    for (Object candidate : candidates) {
+      if (candidate instanceof AutoCloseable closeable) {
+        all.add(closeable);
+      }
+    }
+    return all;
   }
 
   @Override
@@ -670,6 +1208,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
           store.expire(keys.get(i), expiry.access());
         }
         entries.add(new SlotcacheEntry<>(key, value));
+        statistics.hits(1);
       }
       return entries.iterator();
     }
@@ -767,6 +1306,20 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         java.util.concurrent.ThreadLocalRandom.current().nextLong(ceilingMicros * 1000));
   }
 
+  /** An old value returned by a write: null when absent or unreadable (no clean-up: it was just replaced). */
+  @SuppressWarnings("unchecked")
+  private V decodeQuietly(byte[] record) {
+    if (record == null || record == SegmentStore.PRESENT || !Record.isRecord(record)) {
+      return null;
+    }
+    try {
+      Object value = codec.decodeValue(record, Record.HEADER_LENGTH);
+      return valueType == null || valueType.isInstance(value) ? (V) value : null;
+    } catch (CodecException e) {
+      return null;
+    }
+  }
+
   private CacheException contended(byte[] k) {
     return new CacheException("cache '" + name + "': gave up after " + invokeRetries + " retries on a key that "
         + "other writers kept changing (slotcache.invoke.max-retries)");
@@ -785,7 +1338,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
 
   // ------------------------------------------------------------------------------------------- entries
 
-  private enum Operation { NONE, ACCESS, CREATE, UPDATE, REMOVE }
+  private enum Operation { NONE, ACCESS, LOAD, CREATE, UPDATE, REMOVE }
 
   /** The entry an EntryProcessor sees; records what it did. Confined to one invocation. */
   private final class ProcessedEntry implements MutableEntry<K, V> {
@@ -793,6 +1346,8 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     final boolean existed;
     V value;
     Operation operation = Operation.NONE;
+    boolean removedAbsent;
+    private boolean loadTried;
 
     ProcessedEntry(K key, V value) {
       this.key = key;
@@ -807,7 +1362,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
 
     @Override
     public void remove() {
-      operation = (operation == Operation.CREATE) ? Operation.NONE : (existed ? Operation.REMOVE : Operation.NONE);
+      boolean createdHere = operation == Operation.CREATE || operation == Operation.LOAD;
+      removedAbsent = !existed && !createdHere;
+      operation = createdHere ? Operation.NONE : (existed ? Operation.REMOVE : Operation.NONE);
       value = null;
     }
 
@@ -828,6 +1385,14 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     public V getValue() {
       if (operation == Operation.NONE && value != null) {
         operation = Operation.ACCESS;
+      } else if (operation == Operation.NONE && value == null && readThrough && !loadTried) {
+        loadTried = true;
+        V loaded = loader.load(key);
+        if (loaded != null) {
+          checkValueType(loaded);
+          value = loaded;
+          operation = Operation.LOAD;
+        }
       }
       return value;
     }

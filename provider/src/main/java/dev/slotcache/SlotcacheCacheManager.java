@@ -112,7 +112,6 @@ public final class SlotcacheCacheManager implements CacheManager {
         throw new CacheException("cache '" + cacheName + "' already exists in " + uri);
       }
       SlotcacheConfiguration<K, V> effective = effectiveConfiguration(cacheName, configuration);
-      SlotcacheCache.rejectUnsupported(cacheName, effective);
       CacheDescriptor wanted = new CacheDescriptor(effective.getKeyType().getName(),
           effective.getValueType().getName(), effective.getSegments());
       byte[] existing = registry.register(cacheName, wanted.encode());
@@ -293,14 +292,20 @@ public final class SlotcacheCacheManager implements CacheManager {
   public void enableManagement(String cacheName, boolean enabled) {
     requireNotClosed();
     requireNonNull(cacheName, "cacheName");
-    throw new UnsupportedOperationException("JMX management is not supported yet");
+    SlotcacheCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setManagementEnabled(enabled);
+    }
   }
 
   @Override
   public void enableStatistics(String cacheName, boolean enabled) {
     requireNotClosed();
     requireNonNull(cacheName, "cacheName");
-    throw new UnsupportedOperationException("statistics are not supported yet");
+    SlotcacheCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setStatisticsEnabled(enabled);
+    }
   }
 
   @Override

@@ -1,0 +1,252 @@
+package dev.slotcache.event;
+
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.Factory;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryEventFilter;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.event.CacheEntryListener;
+import javax.cache.event.CacheEntryListenerException;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.event.EventType;
+
+/**
+ * The entry listeners of one cache in this JVM, and delivery of the events this JVM's operations cause.
+ *
+ * <p>Synchronous listeners run on the calling thread before the operation returns; their exceptions reach the
+ * caller as {@link CacheEntryListenerException}. Asynchronous listeners run on one daemon thread per cache, in
+ * the order the events were raised. A filter runs where its listener runs. Thread-safe.
+ */
+public final class EventDispatcher<K, V> {
+
+  private final Cache<K, V> source;
+  private final List<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
+  private volatile ExecutorService async;
+  private volatile boolean closed;
+
+  public EventDispatcher(Cache<K, V> source) {
+    this.source = Objects.requireNonNull(source, "source");
+  }
+
+  /** Adds a listener; {@link IllegalArgumentException} when this configuration is registered already. */
+  public void register(CacheEntryListenerConfiguration<K, V> configuration) {
+    Objects.requireNonNull(configuration, "configuration");
+    synchronized (registrations) {
+      for (Registration<K, V> registration : registrations) {
+        if (registration.configuration.equals(configuration)) {
+          throw new IllegalArgumentException("this listener configuration is registered already");
+        }
+      }
+      registrations.add(new Registration<>(configuration));
+    }
+  }
+
+  /** Removes a listener (closing it when it is {@link Closeable}); unknown configurations are ignored. */
+  public void deregister(CacheEntryListenerConfiguration<K, V> configuration) {
+    Objects.requireNonNull(configuration, "configuration");
+    synchronized (registrations) {
+      for (Registration<K, V> registration : registrations) {
+        if (registration.configuration.equals(configuration)) {
+          registrations.remove(registration);
+          registration.close();
+          return;
+        }
+      }
+    }
+  }
+
+  /** The registered configurations, in registration order. */
+  public List<CacheEntryListenerConfiguration<K, V>> configurations() {
+    List<CacheEntryListenerConfiguration<K, V>> all = new ArrayList<>();
+    for (Registration<K, V> registration : registrations) {
+      all.add(registration.configuration);
+    }
+    return all;
+  }
+
+  /** Whether any listener wants events of {@code type}: only then do operations fetch what the event needs. */
+  public boolean listensTo(EventType type) {
+    for (Registration<K, V> registration : registrations) {
+      if (registration.accepts(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether any listener at all is registered. */
+  public boolean hasListeners() {
+    return !registrations.isEmpty();
+  }
+
+  public void created(K key, V value) {
+    dispatch(EventType.CREATED, key, value, null);
+  }
+
+  public void updated(K key, V value, V oldValue) {
+    dispatch(EventType.UPDATED, key, value, oldValue);
+  }
+
+  public void removed(K key, V oldValue) {
+    dispatch(EventType.REMOVED, key, oldValue, oldValue);
+  }
+
+  public void expired(K key, V oldValue) {
+    dispatch(EventType.EXPIRED, key, oldValue, oldValue);
+  }
+
+  private void dispatch(EventType type, K key, V value, V oldValue) {
+    if (registrations.isEmpty() || closed) {
+      return;
+    }
+    SlotcacheEntryEvent<K, V> event = new SlotcacheEntryEvent<>(source, type, key, value, oldValue);
+    CacheEntryListenerException failure = null;
+    for (Registration<K, V> registration : registrations) {
+      if (!registration.accepts(type)) {
+        continue;
+      }
+      if (registration.synchronous) {
+        try {
+          registration.deliver(event);
+        } catch (CacheEntryListenerException e) {
+          failure = failure == null ? e : suppress(failure, e);
+        } catch (RuntimeException e) {
+          CacheEntryListenerException wrapped = new CacheEntryListenerException(e);
+          failure = failure == null ? wrapped : suppress(failure, wrapped);
+        }
+      } else {
+        asyncExecutor().execute(() -> {
+          try {
+            registration.deliver(event);
+          } catch (RuntimeException e) {
+            // An asynchronous listener's failure has no caller to go to; the spec lets it be dropped.
+          }
+        });
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static CacheEntryListenerException suppress(CacheEntryListenerException first, RuntimeException next) {
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private ExecutorService asyncExecutor() {
+    ExecutorService executor = async;
+    if (executor == null) {
+      synchronized (this) {
+        if (async == null) {
+          String name = "slotcache-events-" + source.getName();
+          ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+              runnable -> {
+                Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                return thread;
+              });
+          pool.allowCoreThreadTimeOut(true);
+          async = pool;
+        }
+        executor = async;
+      }
+    }
+    return executor;
+  }
+
+  /** Closes every listener and stops the delivery thread. */
+  public void close() {
+    closed = true;
+    synchronized (registrations) {
+      for (Registration<K, V> registration : registrations) {
+        registration.close();
+      }
+      registrations.clear();
+    }
+    ExecutorService executor = async;
+    if (executor != null) {
+      executor.shutdown();
+    }
+  }
+
+  /** One registered listener with its filter and options. */
+  private static final class Registration<K, V> {
+    final CacheEntryListenerConfiguration<K, V> configuration;
+    final CacheEntryListener<? super K, ? super V> listener;
+    final CacheEntryEventFilter<? super K, ? super V> filter;
+    final boolean synchronous;
+
+    Registration(CacheEntryListenerConfiguration<K, V> configuration) {
+      this.configuration = configuration;
+      Factory<CacheEntryListener<? super K, ? super V>> listenerFactory = configuration.getCacheEntryListenerFactory();
+      if (listenerFactory == null) {
+        throw new IllegalArgumentException("the listener configuration has no listener factory");
+      }
+      this.listener = listenerFactory.create();
+      Factory<CacheEntryEventFilter<? super K, ? super V>> filterFactory = configuration.getCacheEntryEventFilterFactory();
+      this.filter = filterFactory == null ? null : filterFactory.create();
+      this.synchronous = configuration.isSynchronous();
+    }
+
+    boolean accepts(EventType type) {
+      switch (type) {
+        case CREATED: return listener instanceof CacheEntryCreatedListener;
+        case UPDATED: return listener instanceof CacheEntryUpdatedListener;
+        case REMOVED: return listener instanceof CacheEntryRemovedListener;
+        case EXPIRED: return listener instanceof CacheEntryExpiredListener;
+        default: return false;
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    void deliver(SlotcacheEntryEvent<K, V> event) {
+      SlotcacheEntryEvent<K, V> delivered = event;
+      if (filter != null && !filter.evaluate(delivered)) {
+        return;
+      }
+      List<CacheEntryEvent<? extends K, ? extends V>> events = List.of(delivered);
+      Iterable<CacheEntryEvent<? extends K, ? extends V>> batch = events;
+      switch (delivered.getEventType()) {
+        case CREATED:
+          ((CacheEntryCreatedListener<K, V>) listener).onCreated(batch);
+          break;
+        case UPDATED:
+          ((CacheEntryUpdatedListener<K, V>) listener).onUpdated(batch);
+          break;
+        case REMOVED:
+          ((CacheEntryRemovedListener<K, V>) listener).onRemoved(batch);
+          break;
+        case EXPIRED:
+          ((CacheEntryExpiredListener<K, V>) listener).onExpired(batch);
+          break;
+        default:
+          break;
+      }
+    }
+
+    void close() {
+      for (Object part : new Object[] {listener, filter}) {
+        if (part instanceof AutoCloseable closeable) {
+          try {
+            closeable.close();
+          } catch (Exception e) {
+            // Closing a user's listener or filter: its failure must not stop closing the others.
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.slotcache.integration;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.cache.Cache;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+
+/**
+ * Calls a {@link CacheWriter} the way the spec asks: before the cache changes, every failure as a
+ * {@link CacheWriterException}, and for batches the entries the writer did handle reported back, so that the
+ * cache applies exactly those. Thread-safe when the writer is.
+ */
+public final class WriteThrough<K, V> {
+
+  private final CacheWriter<K, V> writer;
+
+  @SuppressWarnings("unchecked")
+  public WriteThrough(CacheWriter<? super K, ? super V> writer) {
+    // A writer of supertypes accepts our entries and keys: the cast only drops the wildcards.
+    this.writer = (CacheWriter<K, V>) Objects.requireNonNull(writer, "writer");
+  }
+
+  public void write(K key, V value) {
+    try {
+      writer.write(new WrittenEntry<>(key, value));
+    } catch (CacheWriterException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CacheWriterException("the cache writer failed to write", e);
+    }
+  }
+
+  public void delete(K key) {
+    try {
+      writer.delete(key);
+    } catch (CacheWriterException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new CacheWriterException("the cache writer failed to delete", e);
+    }
+  }
+
+  /** Outcome of a batch: what the writer handled, and its failure if any. */
+  public record Batch<T>(Set<T> done, CacheWriterException failure) {
+  }
+
+  /** Writes entries; the result names the keys written (all of them unless the writer failed part-way). */
+  public Batch<K> writeAll(Map<? extends K, ? extends V> entries) {
+    List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(entries.size());
+    for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+      pending.add(new WrittenEntry<K, V>(entry.getKey(), entry.getValue()));
+    }
+    Set<K> all = new LinkedHashSet<>(entries.keySet());
+    try {
+      writer.writeAll(pending);
+      return new Batch<>(all, null);
+    } catch (RuntimeException e) {
+      // The writer removes from the collection what it wrote; what is left was not written.
+      for (Cache.Entry<? extends K, ? extends V> left : pending) {
+        all.remove(left.getKey());
+      }
+      return new Batch<>(all, e instanceof CacheWriterException cwe ? cwe
+          : new CacheWriterException("the cache writer failed to write all entries", e));
+    }
+  }
+
+  /** Deletes keys; the result names the keys deleted (all of them unless the writer failed part-way). */
+  public Batch<K> deleteAll(Collection<? extends K> keys) {
+    List<K> pending = new ArrayList<>(keys);
+    Set<K> all = new LinkedHashSet<>(keys);
+    try {
+      writer.deleteAll(pending);
+      return new Batch<>(all, null);
+    } catch (RuntimeException e) {
+      for (Object left : pending) {
+        all.remove(left);
+      }
+      return new Batch<>(all, e instanceof CacheWriterException cwe ? cwe
+          : new CacheWriterException("the cache writer failed to delete all entries", e));
+    }
+  }
+
+  /** Keys of a map in the order of a batch result, for callers that keep values aside. */
+  public static <K, V> Map<K, V> only(Map<? extends K, ? extends V> entries, Set<K> keys) {
+    Map<K, V> kept = new LinkedHashMap<>();
+    for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
+      if (keys.contains(entry.getKey())) {
+        kept.put(entry.getKey(), entry.getValue());
+      }
+    }
+    return kept;
+  }
+
+  /** The user's writer (to close it with the cache). */
+  public Object delegate() {
+    return writer;
+  }
+
+  /** The entry handed to the writer. */
+  private static final class WrittenEntry<K, V> implements Cache.Entry<K, V> {
+    private final K key;
+    private final V value;
+
+    WrittenEntry(K key, V value) {
+      this.key = key;
+      this.value = value;
+    }
+
+    @Override
+    public K getKey() {
+      return key;
+    }
+
+    @Override
+    public V getValue() {
+      return value;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+      if (clazz.isInstance(this)) {
+        return clazz.cast(this);
+      }
+      throw new IllegalArgumentException("a written entry cannot be unwrapped to " + clazz.getName());
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.slotcache.management;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.management.CacheStatisticsMXBean;
+
+/**
+ * The statistics of one cache in this JVM, counted as the operations of this JVM see them (other JVMs keep
+ * their own). Counting is cheap (striped adders) and happens only while statistics are enabled. Thread-safe.
+ */
+public final class CacheStatistics implements CacheStatisticsMXBean {
+
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder removals = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder getNanos = new LongAdder();
+  private final LongAdder putNanos = new LongAdder();
+  private final LongAdder removeNanos = new LongAdder();
+  private volatile boolean enabled;
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public void hits(long count) {
+    if (enabled && count > 0) {
+      hits.add(count);
+    }
+  }
+
+  public void misses(long count) {
+    if (enabled && count > 0) {
+      misses.add(count);
+    }
+  }
+
+  public void puts(long count) {
+    if (enabled && count > 0) {
+      puts.add(count);
+    }
+  }
+
+  public void removals(long count) {
+    if (enabled && count > 0) {
+      removals.add(count);
+    }
+  }
+
+  public void evictions(long count) {
+    if (enabled && count > 0) {
+      evictions.add(count);
+    }
+  }
+
+  /** Time spent in a get since {@code startNanos} ({@link System#nanoTime()}). */
+  public void getTime(long startNanos) {
+    if (enabled) {
+      getNanos.add(System.nanoTime() - startNanos);
+    }
+  }
+
+  public void putTime(long startNanos) {
+    if (enabled) {
+      putNanos.add(System.nanoTime() - startNanos);
+    }
+  }
+
+  public void removeTime(long startNanos) {
+    if (enabled) {
+      removeNanos.add(System.nanoTime() - startNanos);
+    }
+  }
+
+  /** {@link System#nanoTime()} when enabled, else 0 (spares the clock read). */
+  public long start() {
+    return enabled ? System.nanoTime() : 0;
+  }
+
+  @Override
+  public void clear() {
+    hits.reset();
+    misses.reset();
+    puts.reset();
+    removals.reset();
+    evictions.reset();
+    getNanos.reset();
+    putNanos.reset();
+    removeNanos.reset();
+  }
+
+  @Override
+  public long getCacheHits() {
+    return hits.sum();
+  }
+
+  @Override
+  public float getCacheHitPercentage() {
+    long hit = getCacheHits();
+    long gets = hit + getCacheMisses();
+    return gets == 0 ? 0 : (float) hit / gets * 100.0f;
+  }
+
+  @Override
+  public long getCacheMisses() {
+    return misses.sum();
+  }
+
+  @Override
+  public float getCacheMissPercentage() {
+    long miss = getCacheMisses();
+    long gets = miss + getCacheHits();
+    return gets == 0 ? 0 : (float) miss / gets * 100.0f;
+  }
+
+  @Override
+  public long getCacheGets() {
+    return getCacheHits() + getCacheMisses();
+  }
+
+  @Override
+  public long getCachePuts() {
+    return puts.sum();
+  }
+
+  @Override
+  public long getCacheRemovals() {
+    return removals.sum();
+  }
+
+  @Override
+  public long getCacheEvictions() {
+    return evictions.sum();
+  }
+
+  @Override
+  public float getAverageGetTime() {
+    return average(getNanos.sum(), getCacheGets());
+  }
+
+  @Override
+  public float getAveragePutTime() {
+    return average(putNanos.sum(), getCachePuts());
+  }
+
+  @Override
+  public float getAverageRemoveTime() {
+    return average(removeNanos.sum(), getCacheRemovals());
+  }
+
+  private static float average(long nanos, long count) {
+    return count == 0 ? 0 : (float) TimeUnit.NANOSECONDS.toMicros(nanos) / count;
+  }
+}
