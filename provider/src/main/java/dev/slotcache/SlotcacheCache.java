@@ -100,9 +100,12 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         this.configuration.getMaxTtl());
     this.keyType = this.configuration.getKeyType() == Object.class ? null : this.configuration.getKeyType();
     this.valueType = this.configuration.getValueType() == Object.class ? null : this.configuration.getValueType();
-    this.events = new EventDispatcher<>(this);
+    this.events = new EventDispatcher<>(this, new RemoteEvents());
     for (CacheEntryListenerConfiguration<K, V> listener : this.configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
+    }
+    if (events.hasListeners()) {
+      manager.clusterEvents().listening(name, true);
     }
     CacheWriter<? super K, ? super V> cacheWriter = this.configuration.isWriteThrough()
         && this.configuration.getCacheWriterFactory() != null ? this.configuration.getCacheWriterFactory().create() : null;
@@ -1053,6 +1056,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       events.register(cacheEntryListenerConfiguration);
       configuration.addCacheEntryListenerConfiguration(cacheEntryListenerConfiguration);
     }
+    manager.clusterEvents().listening(name, true);
   }
 
   @Override
@@ -1062,6 +1066,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     synchronized (configuration) {
       events.deregister(cacheEntryListenerConfiguration);
       configuration.removeCacheEntryListenerConfiguration(cacheEntryListenerConfiguration);
+      if (!events.hasListeners()) {
+        manager.clusterEvents().listening(name, false);
+      }
     }
   }
 
@@ -1089,6 +1096,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       return;
     }
     closed = true;
+    if (events.hasListeners()) {
+      manager.clusterEvents().listening(name, false);
+    }
     events.close();
     ExecutorService executor = loads;
     if (executor != null) {
@@ -1334,6 +1344,91 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   @Override
   public String toString() {
     return "SlotcacheCache[" + name + " in " + manager.getURI() + "]";
+  }
+
+  // ------------------------------------------------------------------------------------------- other JVMs
+
+  /**
+   * Events for other JVMs: {@code [origin][type][key][value or -1][old value or -1]}, key and values in the
+   * codec's encoding. Built only while another JVM listens on this cache.
+   */
+  private final class RemoteEvents implements EventDispatcher.RemoteSink<K, V> {
+    @Override
+    public boolean othersListen() {
+      return manager.clusterEvents().othersListen(name);
+    }
+
+    @Override
+    public void publish(EventType type, K key, V value, V oldValue) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        out.writeUTF(manager.nodeId());
+        out.writeByte(type.ordinal());
+        writeBytes(out, codec.encodeKey(key));
+        writeBytes(out, value == null ? null : codec.encodeValue(value));
+        writeBytes(out, oldValue == null ? null : codec.encodeValue(oldValue));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("writing to memory cannot fail", e);
+      }
+      manager.clusterEvents().publish(name, bytes.toByteArray());
+    }
+
+    private void writeBytes(java.io.DataOutputStream out, byte[] data) throws java.io.IOException {
+      if (data == null) {
+        out.writeInt(-1);
+      } else {
+        out.writeInt(data.length);
+        out.write(data);
+      }
+    }
+  }
+
+  /** An event another JVM published: delivered to this JVM's listeners (on the subscriber's thread). */
+  @SuppressWarnings("unchecked")
+  void eventFromElsewhere(byte[] message) {
+    if (closed || !events.hasListeners()) {
+      return;
+    }
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(message))) {
+      if (in.readUTF().equals(manager.nodeId())) {
+        return; // our own, delivered already
+      }
+      EventType type = EventType.values()[in.readByte()];
+      K key = (K) codec.decodeKey(readBytes(in));
+      byte[] value = readBytes(in);
+      byte[] old = readBytes(in);
+      events.fromElsewhere(type, key, value == null ? null : (V) codec.decodeValue(value),
+          old == null ? null : (V) codec.decodeValue(old));
+    } catch (java.io.IOException | RuntimeException e) {
+      // A message this JVM cannot read (another version, class drift): dropped, as pub/sub may drop it too.
+    }
+  }
+
+  /** Redis expired one of this cache's entries (a keyspace notification). */
+  @SuppressWarnings("unchecked")
+  void expiredInRedis(byte[] redisKey) {
+    if (closed || !events.hasListeners()) {
+      return;
+    }
+    byte[] k = store.layout().encodedKeyOf(redisKey);
+    if (k == null) {
+      return;
+    }
+    try {
+      events.expired((K) codec.decodeKey(k));
+    } catch (CodecException e) {
+      // a key this JVM cannot decode: no event
+    }
+  }
+
+  private static byte[] readBytes(java.io.DataInputStream in) throws java.io.IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    byte[] data = new byte[length];
+    in.readFully(data);
+    return data;
   }
 
   // ------------------------------------------------------------------------------------------- entries

@@ -9,6 +9,7 @@ import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.spi.SlotcacheCachingProvider;
 import dev.slotcache.store.CacheRegistry;
+import dev.slotcache.store.ClusterEvents;
 import dev.slotcache.store.RedisCluster;
 import dev.slotcache.store.SegmentStore;
 import dev.slotcache.store.SegmentedKeyLayout;
@@ -51,6 +52,9 @@ public final class SlotcacheCacheManager implements CacheManager {
   private final Codec codec;
   private final int maxValueBytes;
   private final ConcurrentMap<String, SlotcacheCache<?, ?>> caches = new ConcurrentHashMap<>();
+  /** Tells this manager's events apart from other JVMs' (and other managers' in one JVM). */
+  private final String nodeId = java.util.UUID.randomUUID().toString();
+  private final ClusterEvents clusterEvents;
   private volatile boolean closed;
 
   public SlotcacheCacheManager(SlotcacheCachingProvider provider, URI uri, ClassLoader classLoader,
@@ -71,6 +75,32 @@ public final class SlotcacheCacheManager implements CacheManager {
     this.codec = new KryoCodec(classLoader, policy, maxValueBytes + 16);
     this.cluster = new RedisCluster(setup.endpoint);
     this.registry = new CacheRegistry(cluster, setup.namespace);
+    this.clusterEvents = new ClusterEvents(cluster, setup.namespace, nodeId, new ClusterEvents.Handler() {
+      @Override
+      public void message(String cacheName, byte[] message) {
+        SlotcacheCache<?, ?> cache = caches.get(cacheName);
+        if (cache != null) {
+          cache.eventFromElsewhere(message);
+        }
+      }
+
+      @Override
+      public void expired(byte[] redisKey) {
+        String cacheName = SegmentedKeyLayout.cacheNameOf(setup.namespace, redisKey);
+        SlotcacheCache<?, ?> cache = cacheName == null ? null : caches.get(cacheName);
+        if (cache != null) {
+          cache.expiredInRedis(redisKey);
+        }
+      }
+    });
+  }
+
+  ClusterEvents clusterEvents() {
+    return clusterEvents;
+  }
+
+  String nodeId() {
+    return nodeId;
   }
 
   @Override
@@ -195,6 +225,7 @@ public final class SlotcacheCacheManager implements CacheManager {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
     SegmentStore store = new SegmentStore(cluster, layout);
     int retries = setup.settings.intValue(SlotcacheSettings.INVOKE_MAX_RETRIES, 1, 100_000);
+    clusterEvents.start();
     return new SlotcacheCache<>(cacheName, this, configuration, store, codec, maxValueBytes, retries);
   }
 
@@ -327,6 +358,11 @@ public final class SlotcacheCacheManager implements CacheManager {
         }
       }
       caches.clear();
+    }
+    try {
+      clusterEvents.close();
+    } catch (RuntimeException e) {
+      failure = suppress(failure, e);
     }
     try {
       cluster.close();

@@ -32,12 +32,23 @@ import javax.cache.event.EventType;
 public final class EventDispatcher<K, V> {
 
   private final Cache<K, V> source;
+  private final RemoteSink<K, V> remote;
   private final List<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
   private volatile ExecutorService async;
   private volatile boolean closed;
 
-  public EventDispatcher(Cache<K, V> source) {
+  /** Where events go for listeners in other JVMs. */
+  public interface RemoteSink<K, V> {
+    /** Whether another JVM listens on this cache now. */
+    boolean othersListen();
+
+    /** Sends an event this JVM caused to the other JVMs. */
+    void publish(EventType type, K key, V value, V oldValue);
+  }
+
+  public EventDispatcher(Cache<K, V> source, RemoteSink<K, V> remote) {
     this.source = Objects.requireNonNull(source, "source");
+    this.remote = Objects.requireNonNull(remote, "remote");
   }
 
   /** Adds a listener; {@link IllegalArgumentException} when this configuration is registered already. */
@@ -78,6 +89,9 @@ public final class EventDispatcher<K, V> {
 
   /** Whether any listener wants events of {@code type}: only then do operations fetch what the event needs. */
   public boolean listensTo(EventType type) {
+    if (remote.othersListen()) {
+      return true;
+    }
     for (Registration<K, V> registration : registrations) {
       if (registration.accepts(type)) {
         return true;
@@ -92,23 +106,35 @@ public final class EventDispatcher<K, V> {
   }
 
   public void created(K key, V value) {
-    dispatch(EventType.CREATED, key, value, null);
+    dispatch(EventType.CREATED, key, value, null, true);
   }
 
   public void updated(K key, V value, V oldValue) {
-    dispatch(EventType.UPDATED, key, value, oldValue);
+    dispatch(EventType.UPDATED, key, value, oldValue, true);
   }
 
   public void removed(K key, V oldValue) {
-    dispatch(EventType.REMOVED, key, oldValue, oldValue);
+    dispatch(EventType.REMOVED, key, oldValue, oldValue, true);
   }
 
-  public void expired(K key, V oldValue) {
-    dispatch(EventType.EXPIRED, key, oldValue, oldValue);
+  /** An entry Redis expired; the value is gone, so the event carries none. */
+  public void expired(K key) {
+    dispatch(EventType.EXPIRED, key, null, null, false);
   }
 
-  private void dispatch(EventType type, K key, V value, V oldValue) {
-    if (registrations.isEmpty() || closed) {
+  /** An event another JVM caused, for this JVM's listeners only. */
+  public void fromElsewhere(EventType type, K key, V value, V oldValue) {
+    dispatch(type, key, value, oldValue, false);
+  }
+
+  private void dispatch(EventType type, K key, V value, V oldValue, boolean local) {
+    if (closed) {
+      return;
+    }
+    if (local && type != EventType.EXPIRED && remote.othersListen()) {
+      remote.publish(type, key, value, oldValue);
+    }
+    if (registrations.isEmpty()) {
       return;
     }
     SlotcacheEntryEvent<K, V> event = new SlotcacheEntryEvent<>(source, type, key, value, oldValue);

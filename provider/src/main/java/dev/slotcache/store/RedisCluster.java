@@ -104,7 +104,7 @@ public final class RedisCluster implements AutoCloseable {
         .maxAttempts(endpoint.maxAttempts())
         .maxTotalRetriesDuration(endpoint.maxRetryTime())
         .build();
-    return new Connected(client, provider, newBatchExecutor());
+    return new Connected(client, provider, newBatchExecutor(), clientConfig);
   }
 
   private static ExecutorService newBatchExecutor() {
@@ -154,11 +154,14 @@ public final class RedisCluster implements AutoCloseable {
     final UnifiedJedis client;
     final ClusterConnectionProvider provider;
     final ExecutorService batches;
+    final JedisClientConfig config;
 
-    Connected(UnifiedJedis client, ClusterConnectionProvider provider, ExecutorService batches) {
+    Connected(UnifiedJedis client, ClusterConnectionProvider provider, ExecutorService batches,
+        JedisClientConfig config) {
       this.client = client;
       this.provider = provider;
       this.batches = batches;
+      this.config = config;
     }
 
     void close() {

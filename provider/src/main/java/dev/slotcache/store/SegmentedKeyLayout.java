@@ -119,6 +119,41 @@ public final class SegmentedKeyLayout {
   }
 
   /**
+   * The name of the cache a Redis key of {@code namespace} belongs to, or null when the key is not a cache
+   * entry of that namespace. For keyspace notifications, which name only the key.
+   */
+  public static String cacheNameOf(String namespace, byte[] redisKey) {
+    String key = new String(redisKey, StandardCharsets.UTF_8);
+    String prefix = escape(namespace, false) + ":{";
+    int close = key.indexOf('}', prefix.length());
+    if (!key.startsWith(prefix) || close < 0) {
+      return null;
+    }
+    String tag = key.substring(prefix.length(), close);
+    int colon = tag.lastIndexOf(':');
+    return colon <= 0 ? null : ClusterEvents.unescape(tag.substring(0, colon));
+  }
+
+  /** The encoded cache key inside one of this layout's Redis keys, or null when it is not one. */
+  public byte[] encodedKeyOf(byte[] redisKey) {
+    String key = new String(redisKey, StandardCharsets.ISO_8859_1);
+    int open = key.indexOf('{');
+    int close = key.indexOf('}', open + 1);
+    if (open < 0 || close < 0) {
+      return null;
+    }
+    String tag = key.substring(open + 1, close);
+    int colon = tag.lastIndexOf(':');
+    int dot = tag.indexOf('.', colon + 1);
+    try {
+      int segment = Integer.parseInt(tag.substring(colon + 1, dot < 0 ? tag.length() : dot));
+      return segment >= 0 && segment < segments() ? encodedKey(segment, redisKey) : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
    * Escapes a name for use in a key: {@code %XX} (UTF-8 bytes) for {@code %}, braces, glob characters,
    * backslash, blanks and control characters, and also {@code :} when {@code colon} is set.
    */
