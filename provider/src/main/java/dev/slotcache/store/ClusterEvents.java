@@ -126,9 +126,13 @@ public final class ClusterEvents implements AutoCloseable {
 
   /** Renews the lease, learns who else listens, and keeps one expiry subscription per current master. */
   private void keep() {
-    while (!closed) {
+    for (long round = 0; !closed; round++) {
       try {
         renew();
+        if (round % 5 == 4 && !localCaches.isEmpty()) {
+          // A failover or resharding changes the masters without any command of ours being redirected.
+          cluster.connected().provider.renewSlotCache();
+        }
         syncSubscriptions();
       } catch (RuntimeException e) {
         LOG.debug("renewing event subscriptions failed; retrying", e);
