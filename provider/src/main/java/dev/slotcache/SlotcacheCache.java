@@ -883,13 +883,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     if (writer != null || loader != null || events.hasListeners() || statistics.isEnabled()) {
       // Writer, loader, listeners and statistics follow each entry: one invocation per key.
       for (K key : keyList) {
-        try {
-          putResult(results, key, invoke(key, entryProcessor, arguments));
-        } catch (EntryProcessorException e) {
-          results.put(key, () -> {
-            throw e;
-          });
-        }
+        invokeInto(results, key, entryProcessor, arguments);
       }
       return results;
     }
@@ -942,16 +936,22 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
           putResult(results, key, pendingResults.get(i));
           continue;
         }
-        try {
-          putResult(results, key, invoke(key, entryProcessor, arguments));
-        } catch (EntryProcessorException e) {
-          results.put(key, () -> {
-            throw e;
-          });
-        }
+        invokeInto(results, key, entryProcessor, arguments);
       }
     }
     return results;
+  }
+
+  /** One invocation of an invokeAll: its result, or its failure for {@code EntryProcessorResult.get()}. */
+  private <T> void invokeInto(Map<K, EntryProcessorResult<T>> results, K key, EntryProcessor<K, V, T> processor,
+      Object[] arguments) {
+    try {
+      putResult(results, key, invoke(key, processor, arguments));
+    } catch (EntryProcessorException e) {
+      results.put(key, () -> {
+        throw e;
+      });
+    }
   }
 
   /** After a failed batch commit: whether the stored record is the one we wrote (a lost reply). */

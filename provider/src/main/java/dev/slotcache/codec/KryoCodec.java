@@ -9,7 +9,6 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.Pool;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +20,9 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -65,18 +67,8 @@ public final class KryoCodec implements Codec {
     }
     this.maxDecodeBytes = maxDecodeBytes;
     int poolSize = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
-    this.valueWorkers = new Pool<>(true, false, poolSize) {
-      @Override
-      protected Worker create() {
-        return new Worker(newKryo(classLoader, true));
-      }
-    };
-    this.keyWorkers = new Pool<>(true, false, poolSize) {
-      @Override
-      protected Worker create() {
-        return new Worker(newKryo(classLoader, false));
-      }
-    };
+    this.valueWorkers = new Pool<>(poolSize, () -> new Worker(newKryo(classLoader, true)));
+    this.keyWorkers = new Pool<>(poolSize, () -> new Worker(newKryo(classLoader, false)));
   }
 
   @Override
@@ -274,6 +266,39 @@ public final class KryoCodec implements Codec {
         new DefaultSerializers.AtomicReferenceSerializer());
     ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     return kryo;
+  }
+
+  /**
+   * A lock-free pool (Kryo's own uses a blocking queue, whose lock the threads of a busy JVM queue up on).
+   * Keeps at most {@code capacity} idle workers; more are created under load and dropped afterwards.
+   */
+  private static final class Pool<T> {
+    private final ConcurrentLinkedQueue<T> idle = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger idleCount = new AtomicInteger();
+    private final int capacity;
+    private final Supplier<T> factory;
+
+    Pool(int capacity, Supplier<T> factory) {
+      this.capacity = capacity;
+      this.factory = factory;
+    }
+
+    T obtain() {
+      T worker = idle.poll();
+      if (worker == null) {
+        return factory.get();
+      }
+      idleCount.decrementAndGet();
+      return worker;
+    }
+
+    void free(T worker) {
+      if (idleCount.incrementAndGet() <= capacity) {
+        idle.offer(worker);
+      } else {
+        idleCount.decrementAndGet();
+      }
+    }
   }
 
   private static final class Worker {
