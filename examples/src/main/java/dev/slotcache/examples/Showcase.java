@@ -133,7 +133,7 @@ public final class Showcase {
       f.get();
     }
     pool.shutdown();
-    say("   4 threads x 500 increments -> %d (compare-and-set on the entry's stamp, no lost update)",
+    say("   4 threads x 500 increments -> %d (optimistic transactions in Redis: WATCH, MULTI/EXEC; no lost update)",
         counters.get("visits"));
 
     say("%n4. Expiry is a native Redis TTL");
