@@ -109,7 +109,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
     CacheWriter<? super K, ? super V> cacheWriter = this.configuration.isWriteThrough()
         && this.configuration.getCacheWriterFactory() != null ? this.configuration.getCacheWriterFactory().create() : null;
-    this.writer = cacheWriter == null ? null : new WriteThrough<>(cacheWriter);
+    this.writer = cacheWriter == null ? null : new WriteThrough<>(cacheWriter, SlotcacheEntry::new);
     CacheLoader<K, V> cacheLoader = this.configuration.getCacheLoaderFactory() == null ? null
         : this.configuration.getCacheLoaderFactory().create();
     this.loader = cacheLoader == null ? null : new ReadThrough<>(cacheLoader);

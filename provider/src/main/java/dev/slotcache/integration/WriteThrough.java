@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import javax.cache.Cache;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
@@ -20,16 +21,22 @@ import javax.cache.integration.CacheWriterException;
 public final class WriteThrough<K, V> {
 
   private final CacheWriter<K, V> writer;
+  private final BiFunction<K, V, Cache.Entry<K, V>> entryFactory;
 
+  /**
+   * @param writer  the user's writer
+   * @param entries makes the entries handed to the writer (the cache's own entry type)
+   */
   @SuppressWarnings("unchecked")
-  public WriteThrough(CacheWriter<? super K, ? super V> writer) {
+  public WriteThrough(CacheWriter<? super K, ? super V> writer, BiFunction<K, V, Cache.Entry<K, V>> entries) {
     // A writer of supertypes accepts our entries and keys: the cast only drops the wildcards.
     this.writer = (CacheWriter<K, V>) Objects.requireNonNull(writer, "writer");
+    this.entryFactory = Objects.requireNonNull(entries, "entries");
   }
 
   public void write(K key, V value) {
     try {
-      writer.write(new WrittenEntry<>(key, value));
+      writer.write(entryFactory.apply(key, value));
     } catch (CacheWriterException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -55,7 +62,7 @@ public final class WriteThrough<K, V> {
   public Batch<K> writeAll(Map<? extends K, ? extends V> entries) {
     List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(entries.size());
     for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-      pending.add(new WrittenEntry<K, V>(entry.getKey(), entry.getValue()));
+      pending.add(entryFactory.apply(entry.getKey(), entry.getValue()));
     }
     Set<K> all = new LinkedHashSet<>(entries.keySet());
     try {
@@ -101,34 +108,5 @@ public final class WriteThrough<K, V> {
   /** The user's writer (to close it with the cache). */
   public Object delegate() {
     return writer;
-  }
-
-  /** The entry handed to the writer. */
-  private static final class WrittenEntry<K, V> implements Cache.Entry<K, V> {
-    private final K key;
-    private final V value;
-
-    WrittenEntry(K key, V value) {
-      this.key = key;
-      this.value = value;
-    }
-
-    @Override
-    public K getKey() {
-      return key;
-    }
-
-    @Override
-    public V getValue() {
-      return value;
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> clazz) {
-      if (clazz.isInstance(this)) {
-        return clazz.cast(this);
-      }
-      throw new IllegalArgumentException("a written entry cannot be unwrapped to " + clazz.getName());
-    }
   }
 }
