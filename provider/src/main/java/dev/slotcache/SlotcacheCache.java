@@ -670,7 +670,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNotClosed();
     requireNonNull(keys, "keys");
     for (K key : keys) {
-      encodeKey(key);
+      checkKey(key);
     }
     removeKeys(keys);
   }
@@ -1227,11 +1227,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   // ------------------------------------------------------------------------------------------- helpers
 
   private byte[] encodeKey(K key) {
-    requireNonNull(key, "key");
-    if (keyType != null && !keyType.isInstance(key)) {
-      throw new ClassCastException("cache '" + name + "' has key type " + keyType.getName() + ", not "
-          + key.getClass().getName());
-    }
+    checkKey(key);
     try {
       return codec.encodeKey(key);
     } catch (CodecException e) {
@@ -1239,11 +1235,17 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
   }
 
-  private void checkTypes(K key, V value) {
+  /** The spec's checks of a key, before any I/O: not null, of the configured type. */
+  private void checkKey(K key) {
+    requireNonNull(key, "key");
     if (keyType != null && !keyType.isInstance(key)) {
       throw new ClassCastException("cache '" + name + "' has key type " + keyType.getName() + ", not "
           + key.getClass().getName());
     }
+  }
+
+  private void checkTypes(K key, V value) {
+    checkKey(key);
     checkValueType(value);
   }
 

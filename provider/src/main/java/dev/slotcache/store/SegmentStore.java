@@ -235,11 +235,7 @@ public final class SegmentStore {
           pipeline.del(redisKey);
         } else {
           SetParams params = SetParams.setParams();
-          if (ttl > 0) {
-            params.px(ttl);
-          } else if (ttl == Ttl.KEEP) {
-            params.keepTtl();
-          }
+          ttlParam(params, ttl);
           pipeline.set(redisKey, record, params);
         }
         Response<Object> exec = pipeline.sendCommand(Protocol.Command.EXEC, NO_ARGS);
