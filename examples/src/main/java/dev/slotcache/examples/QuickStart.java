@@ -16,7 +16,7 @@ public final class QuickStart {
 
   /** Stores and reads one entry through a cluster given by {@code clusterUri} and returns what was read. */
   public static String run(String clusterUri) {
-    // README:quickstart
+    // readme:quickstart
     CacheManager manager = Caching.getCachingProvider()
         .getCacheManager(URI.create(clusterUri + "/shop"), null);   // e.g. redis://10.0.0.5:7000/shop
     Cache<String, String> carts = manager.createCache("carts", new MutableConfiguration<String, String>()
@@ -24,7 +24,7 @@ public final class QuickStart {
         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_HOUR)));
     carts.put("alice", "3 books");                   // SET shop:{carts:17}:alice ... PX 3600000
     String cart = carts.get("alice");                // "3 books", from any JVM on the cluster
-    // README:end
+    // end:quickstart
     manager.destroyCache("carts");
     manager.close();
     return cart;
