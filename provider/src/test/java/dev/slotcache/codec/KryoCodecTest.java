@@ -166,11 +166,61 @@ class KryoCodecTest {
     assertTrue(e.getMessage().contains("limit"), e.getMessage());
   }
 
+  @Test
+  void throwables_roundTripWithMessageCauseStackTraceAndFields() {
+    OrderFailure failure = new OrderFailure("order 17 failed", 17, new java.io.IOException("disk full"));
+    failure.addSuppressed(new IllegalStateException("cleanup failed"));
+    OrderFailure copy = (OrderFailure) codec.decodeValue(codec.encodeValue(failure));
+    assertNotSame(failure, copy);
+    assertEquals("order 17 failed", copy.getMessage());
+    assertEquals(17, copy.order);
+    assertEquals(java.io.IOException.class, copy.getCause().getClass());
+    assertEquals("disk full", copy.getCause().getMessage());
+    assertArrayEquals(failure.getStackTrace(), copy.getStackTrace());
+    assertEquals("cleanup failed", copy.getSuppressed()[0].getMessage());
+    List<?> inside = (List<?>) codec.decodeValue(codec.encodeValue(new ArrayList<>(List.of(failure, failure))));
+    assertTrue(inside.get(0) == inside.get(1), "a Throwable referenced twice is decoded once");
+  }
+
+  @Test
+  void throwables_decodingAppliesTheClassPolicyToNestedClasses() {
+    byte[] wrapped = codec.encodeValue(new IllegalStateException("outer", new OrderFailure("inner", 1, null)));
+    KryoCodec strict = new KryoCodec(getClass().getClassLoader(), ClassPolicy.parse("com.example.**"), 1 << 20);
+    CodecException refused = assertThrows(CodecException.class, () -> strict.decodeValue(wrapped));
+    assertTrue(refused.getMessage().contains("allowed-classes"), refused.getMessage());
+    KryoCodec allowing = new KryoCodec(getClass().getClassLoader(), ClassPolicy.parse("dev.slotcache.codec.*"), 1 << 20);
+    assertEquals("inner", ((Throwable) allowing.decodeValue(wrapped)).getCause().getMessage());
+
+    OrderFailure gadget = new OrderFailure("gadget", 2, null);
+    gadget.detail = javax.management.ObjectName.WILDCARD; // Serializable, in a denied package
+    byte[] withGadget = codec.encodeValue(gadget);
+    assertThrows(CodecException.class, () -> codec.decodeValue(withGadget));
+  }
+
+  @Test
+  void throwables_withAnUnserializableField_raiseCodecExceptionNamingTheClass() {
+    OrderFailure failure = new OrderFailure("x", 3, null);
+    failure.detail = Thread.currentThread();
+    CodecException e = assertThrows(CodecException.class, () -> codec.encodeValue(failure));
+    assertTrue(e.getMessage().contains(OrderFailure.class.getName()), e.getMessage());
+  }
+
   private static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
   record Point(int x, int y) {
+  }
+
+  static final class OrderFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int order;
+    Object detail;
+
+    OrderFailure(String message, int order, Throwable cause) {
+      super(message, cause);
+      this.order = order;
+    }
   }
 
   static final class NoDefaultConstructor {
