@@ -10,6 +10,11 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.cache.annotation.CacheDefaults;
+import javax.cache.annotation.CacheKey;
+import javax.cache.annotation.CachePut;
+import javax.cache.annotation.CacheRemoveAll;
+import javax.cache.annotation.CacheValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +64,7 @@ class JCacheAnnotationsAcrossContextsTest {
         .addFirst(new MapPropertySource("server", Map.of("bookshop.cache-uri", cacheUri)));
     context.registerBean(Catalog.class, () -> catalog);
     context.register(configuration.length == 0 ? new Class<?>[] {CachingConfiguration.class} : configuration);
-    context.register(BookService.class);
+    context.register(BookService.class, FailingWrites.class);
     context.refresh();
     return context;
   }
@@ -134,6 +139,22 @@ class JCacheAnnotationsAcrossContextsTest {
     assertEquals(2, catalog.calls("load", EFFECTIVE_JAVA));
   }
 
+  /**
+   * With no exception lists JSR-107 wants a failing method to leave the cache alone; Spring's interceptors put and
+   * remove all anyway. Pinned so that the docs, which advise naming the exceptions, stay true.
+   */
+  @Test
+  void cachePutAndRemoveAll_withoutExceptionLists_methodThrows_springStillActs() {
+    FailingWrites failing = serverA.getBean(FailingWrites.class);
+    b.find(EFFECTIVE_JAVA);
+    Book unsaved = new Book(EFFECTIVE_JAVA, "never stored", BigDecimal.ONE);
+    assertThrows(CatalogUnavailableException.class, () -> failing.save(EFFECTIVE_JAVA, unsaved));
+    assertEquals(unsaved, b.find(EFFECTIVE_JAVA), "put although the method threw");
+    assertThrows(CatalogUnavailableException.class, failing::discardAll);
+    assertEquals("Effective Java", b.find(EFFECTIVE_JAVA).title(), "emptied although the method threw");
+    assertEquals(2, catalog.calls("load", EFFECTIVE_JAVA));
+  }
+
   @Test
   void cacheRemoveAll_emptiesTheNamedCacheOnly() {
     for (String isbn : ISBNS) {
@@ -175,5 +196,20 @@ class JCacheAnnotationsAcrossContextsTest {
     assertThrows(IllegalArgumentException.class, () -> a.price(" "));
     assertThrows(IllegalArgumentException.class, () -> b.price(" "));
     assertEquals(2, catalog.calls("price", " "));
+  }
+
+  /** Writes annotated without exception lists that always fail. */
+  @CacheDefaults(cacheName = "books")
+  static class FailingWrites {
+
+    @CachePut
+    public void save(@CacheKey String isbn, @CacheValue Book book) {
+      throw new CatalogUnavailableException();
+    }
+
+    @CacheRemoveAll
+    public void discardAll() {
+      throw new CatalogUnavailableException();
+    }
   }
 }
