@@ -5,6 +5,8 @@ import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
@@ -36,14 +38,17 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * sub-objects) and the elements of unordered sets and maps written in a sorted order.
  *
  * <p><b>Values.</b> One format byte, then Kryo's {@code writeClassAndObject} output with references on (cycles
- * and shared sub-objects survive).
+ * and shared sub-objects survive). Classes without a dedicated serializer are written field by field with
+ * their field names ({@code CompatibleFieldSerializer}, chunked): after a deploy that adds or removes fields,
+ * older entries still decode (new fields keep their defaults), and a renamed field is left at its default —
+ * never filled with another field's value. A field whose type changed makes the entry undecodable (a miss).
  *
  * <p>Thread-safe: Kryo instances come from a pool.
  */
 public final class KryoCodec implements Codec {
 
   /** First byte of every encoded value; a new wire format gets a new number. */
-  static final byte VALUE_FORMAT = 1;
+  static final byte VALUE_FORMAT = 2;
 
   private static final byte TILDE = '~';
   private static final byte[] EMPTY = new byte[0];
@@ -252,6 +257,13 @@ public final class KryoCodec implements Codec {
     kryo.setWarnUnregisteredClasses(false);
     kryo.setReferences(references);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    if (references) {
+      // Values outlive deploys: match fields by name, so that a changed class cannot receive another field's data.
+      CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
+          new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
+      config.setChunkedEncoding(true);
+      kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+    }
     // JDK types whose fields the module system closes to reflection (JDK 17+): dedicated serializers.
     kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
     kryo.addDefaultSerializer(java.net.URI.class, new DefaultSerializers.URISerializer());
