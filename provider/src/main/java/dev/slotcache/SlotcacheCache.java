@@ -80,6 +80,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private final Class<?> valueType;
   private final EventDispatcher<K, V> events;
   private final CacheStatistics statistics = new CacheStatistics();
+  private final UnreadableEntries unreadable;
   private final WriteThrough<K, V> writer;
   private final ReadThrough<K, V> loader;
   private final boolean readThrough;
@@ -89,6 +90,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   SlotcacheCache(String name, SlotcacheCacheManager manager, SlotcacheConfiguration<K, V> configuration,
       SegmentStore store, Codec codec, int maxValueBytes, int invokeRetries) {
     this.name = requireNonNull(name, "name");
+    this.unreadable = new UnreadableEntries(name);
     this.manager = requireNonNull(manager, "manager");
     this.configuration = new SlotcacheConfiguration<>(requireNonNull(configuration, "configuration"));
     this.store = requireNonNull(store, "store");
@@ -1291,16 +1293,21 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     if (record == null || record == SegmentStore.PRESENT) {
       return null;
     }
+    String reason;
     if (Record.isRecord(record)) {
       try {
         Object value = codec.decodeValue(record, Record.HEADER_LENGTH);
         if (valueType == null || valueType.isInstance(value)) {
           return (V) value;
         }
+        reason = "a " + value.getClass().getName() + " where the cache holds " + valueType.getName();
       } catch (CodecException e) {
-        // fall through: treated as a miss
+        reason = e.getMessage();
       }
+    } else {
+      reason = "bytes without Slotcache's value header";
     }
+    unreadable.found(reason);
     store.deleteIfSame(k, record);
     return null;
   }

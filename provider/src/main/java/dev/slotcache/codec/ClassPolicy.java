@@ -92,9 +92,12 @@ public final class ClassPolicy {
   }
 
   private boolean permitsArray(String arrayName) {
-    String component = arrayName.replaceFirst("^\\[+", "");
-    if (component.startsWith("L") && component.endsWith(";")) {
-      return permits(component.substring(1, component.length() - 1));
+    int dimensions = 0;
+    while (dimensions < arrayName.length() && arrayName.charAt(dimensions) == '[') {
+      dimensions++;
+    }
+    if (arrayName.length() > dimensions + 2 && arrayName.charAt(dimensions) == 'L' && arrayName.endsWith(";")) {
+      return permits(arrayName.substring(dimensions + 1, arrayName.length() - 1));
     }
     return true; // primitive arrays
   }

@@ -5,6 +5,8 @@ import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
@@ -36,15 +38,30 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * sub-objects) and the elements of unordered sets and maps written in a sorted order.
  *
  * <p><b>Values.</b> One format byte, then Kryo's {@code writeClassAndObject} output with references on (cycles
- * and shared sub-objects survive). Throwables inside are written with Java serialization, decoded under the
- * same policy ({@link ThrowableSerializer}).
+ * and shared sub-objects survive). Classes without a dedicated serializer are written field by field with
+ * their field names ({@code CompatibleFieldSerializer}, chunked): after a deploy that adds or removes fields,
+ * older entries still decode (new fields keep their defaults), and a renamed field is left at its default —
+ * never filled with another field's value. A field whose type changed makes the entry undecodable (a miss).
+ * Throwables are written with Java serialization, decoded under the same policy ({@link ThrowableSerializer}).
  *
  * <p>Thread-safe: Kryo instances come from a pool.
  */
 public final class KryoCodec implements Codec {
 
   /** First byte of every encoded value; a new wire format gets a new number. */
-  static final byte VALUE_FORMAT = 1;
+  static final byte VALUE_FORMAT = 2;
+
+  /**
+   * Common JDK classes written as a number instead of by name: fewer bytes and no class lookup per value. Their
+   * order is part of the stored format: append only, and a change of order needs a new {@link #VALUE_FORMAT}.
+   */
+  private static final List<Class<?>> REGISTERED = List.of(byte[].class, char[].class, int[].class, long[].class,
+      double[].class, String[].class, Object[].class, java.util.ArrayList.class, java.util.LinkedList.class,
+      java.util.HashMap.class, java.util.LinkedHashMap.class, java.util.TreeMap.class, java.util.HashSet.class,
+      java.util.LinkedHashSet.class, java.util.TreeSet.class, java.util.Date.class, java.math.BigDecimal.class,
+      java.math.BigInteger.class, UUID.class, java.time.Instant.class, java.time.LocalDate.class,
+      java.time.LocalDateTime.class, java.time.Duration.class, Boolean.class, Short.class, Character.class,
+      Byte.class, Float.class);
 
   private static final byte TILDE = '~';
   private static final byte[] EMPTY = new byte[0];
@@ -253,6 +270,13 @@ public final class KryoCodec implements Codec {
     kryo.setWarnUnregisteredClasses(false);
     kryo.setReferences(references);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    if (references) {
+      // Values outlive deploys: match fields by name, so that a changed class cannot receive another field's data.
+      CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
+          new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
+      config.setChunkedEncoding(true);
+      kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+    }
     // JDK types whose fields the module system closes to reflection (JDK 17+): dedicated serializers.
     kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
     kryo.addDefaultSerializer(java.net.URI.class, new DefaultSerializers.URISerializer());
@@ -268,6 +292,9 @@ public final class KryoCodec implements Codec {
     ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
     // Throwable's state is in java.lang fields closed to reflection: Java serialization, filtered by the policy.
     kryo.addDefaultSerializer(Throwable.class, new ThrowableSerializer(classPolicy));
+    for (Class<?> type : REGISTERED) {
+      kryo.register(type);
+    }
     return kryo;
   }
 
@@ -321,10 +348,13 @@ public final class KryoCodec implements Codec {
    */
   private static final class PolicyClassResolver extends DefaultClassResolver {
     private static final byte NAME_MARKER = NAME + 2;
+    private static final int MAX_REMEMBERED = 4096;
 
     private final ClassPolicy policy;
     private final boolean fullNames;
     private final Map<String, Class<?>> byName = new java.util.HashMap<>();
+    /** Names already checked, so that reading a value costs no pattern matching (this resolver's Kryo only). */
+    private final Set<String> permitted = new java.util.HashSet<>();
 
     PolicyClassResolver(ClassPolicy policy, boolean fullNames) {
       this.policy = policy;
@@ -364,7 +394,14 @@ public final class KryoCodec implements Codec {
     }
 
     private void check(String name) {
-      if (!policy.permits(name)) {
+      if (permitted.contains(name)) {
+        return;
+      }
+      if (policy.permits(name)) {
+        if (permitted.size() < MAX_REMEMBERED) {
+          permitted.add(name);
+        }
+      } else {
         throw new CodecException("class " + name + " may not be decoded under " + policy
             + "; add it to slotcache.codec.allowed-classes if it is yours");
       }

@@ -279,4 +279,56 @@ class KryoCodecTest {
       this.content = content;
     }
   }
+
+  @Test
+  void valueOfAChangedClass_matchesFieldsByName_neverByPosition() {
+    DriftA before = new DriftA();
+    before.first = "Ada";
+    before.last = "Lovelace";
+    before.visits = 3;
+    before.removed = "gone";
+    // The same bytes read after a deploy in which DriftA became DriftB: first renamed to given, removed dropped,
+    // added added. Field-order encodings would hand "Ada" to another field; by name, nothing is misassigned.
+    byte[] bytes = renameClass(codec.encodeValue(before), DriftA.class.getName(), DriftB.class.getName());
+    DriftB after = (DriftB) codec.decodeValue(bytes);
+    assertEquals("Lovelace", after.last);
+    assertEquals(3, after.visits);
+    assertEquals(null, after.given);
+    assertEquals(null, after.added);
+  }
+
+  /** Replaces Kryo's ASCII encoding of one class name (last character flagged) by another of equal length. */
+  private static byte[] renameClass(byte[] bytes, String from, String to) {
+    byte[] pattern = ascii(from);
+    byte[] replacement = ascii(to);
+    int replaced = 0;
+    for (int i = 0; i + pattern.length <= bytes.length; i++) {
+      if (java.util.Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+        System.arraycopy(replacement, 0, bytes, i, replacement.length);
+        replaced++;
+      }
+    }
+    assertEquals(1, replaced, "class name occurrences");
+    return bytes;
+  }
+
+  private static byte[] ascii(String name) {
+    byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+    bytes[bytes.length - 1] |= (byte) 0x80;
+    return bytes;
+  }
+
+  static final class DriftA {
+    String first;
+    String last;
+    int visits;
+    String removed;
+  }
+
+  static final class DriftB {
+    String added;
+    String given;
+    String last;
+    int visits;
+  }
 }
