@@ -1,6 +1,8 @@
 package dev.slotcache.examples;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
+import dev.slotcache.examples.annotated.PriceService;
+import dev.slotcache.examples.annotated.PricingConfiguration;
 import dev.slotcache.store.SegmentedKeyLayout;
 import dev.slotcache.testkit.LocalRedisCluster;
 import java.net.URI;
@@ -28,11 +30,13 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * A short tour of Slotcache against a throwaway local cluster (or the cluster in {@code SLOTCACHE_URI}):
- * plain JCache, where keys land in the cluster, batches, atomic invoke, native TTLs and latency.
+ * plain JCache, where keys land in the cluster, batches, atomic invoke, native TTLs, an annotated service on
+ * Spring, Hibernate entities in the second-level cache, and latency.
  */
 public final class Showcase {
 
@@ -62,6 +66,9 @@ public final class Showcase {
     }
     try (RedisClusterClient raw = RedisClusterClient.create(seeds)) {
       tour(manager, raw, namespace, seeds.iterator().next());
+      annotatedService(clusterUri, namespace);
+      latencies(manager);
+      say("%nDone.");
     } finally {
       for (String name : manager.getCacheNames()) {
         manager.destroyCache(name);
@@ -147,12 +154,41 @@ public final class Showcase {
     Thread.sleep(400);
     say("   400 ms later: get -> %s (Redis removed it; no JVM had to)", sessions.get("s1"));
 
-    say("%n5. Latency (2,000 calls each, this machine)");
+  }
+
+  /** Two Spring application contexts ("application servers") share an annotated service's cache. */
+  private static void annotatedService(String clusterUri, String namespace) {
+    say("%n5. An annotated service: @CacheResult through Spring's JCache support");
+    try (AnnotationConfigApplicationContext serverA =
+             PricingConfiguration.start(URI.create(clusterUri + "/" + namespace + "?client-name=server-a"));
+         AnnotationConfigApplicationContext serverB =
+             PricingConfiguration.start(URI.create(clusterUri + "/" + namespace + "?client-name=server-b"))) {
+      PriceService a = serverA.getBean(PriceService.class);
+      PriceService b = serverB.getBean(PriceService.class);
+      long t0 = System.nanoTime();
+      long price = a.priceInCents("978-0141439518");
+      say("   server A: priceInCents(\"978-0141439518\") = %d in %.1f ms (a miss: the method ran)", price, ms(t0));
+      t0 = System.nanoTime();
+      a.priceInCents("978-0141439518");
+      say("   server A: again in %.2f ms (a hit in Redis)", ms(t0));
+      t0 = System.nanoTime();
+      b.priceInCents("978-0141439518");
+      say("   server B: same call in %.2f ms (a hit: A's result, from the cluster; B's first call also connects)",
+          ms(t0));
+      b.priceChanged("978-0141439518");
+      a.priceInCents("978-0141439518");
+      say("   server B: @CacheRemove priceChanged(...); server A then recomputes. The method ran %d times in all.",
+          PriceService.computed());
+    }
+  }
+
+  private static void latencies(CacheManager manager) {
+    say("%n7. Latency (2,000 calls each, this machine)");
+    Cache<String, String> users = manager.getCache("users", String.class, String.class);
     users.put("hot", "x".repeat(100));
     latency("get (hit)", () -> users.get("hot"));
     latency("put", () -> users.put("hot", "x".repeat(100)));
     latency("containsKey", () -> users.containsKey("hot"));
-    say("%nDone.");
   }
 
   private static void latency(String what, Runnable op) {
