@@ -14,12 +14,13 @@ final class OutagePolicy {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlotcacheRegionFactory.class);
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-  /** How long a region waits before it tries Redis again after a failure. */
-  static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How long the regions leave Redis alone after a failure. */
+  static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final boolean failOpen;
   private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
   private final AtomicLong suppressed = new AtomicLong();
+  private volatile long quietUntil = System.nanoTime();
 
   OutagePolicy(boolean failOpen) {
     this.failOpen = failOpen;
@@ -27,6 +28,22 @@ final class OutagePolicy {
 
   boolean failOpen() {
     return failOpen;
+  }
+
+  /**
+   * After a failure, the regions of one factory skip Redis for two seconds (reads miss, writes are skipped and
+   * remembered as lost invalidations): one cluster, one outage — each operation waiting for its own timeout would
+   * stall every transaction. Only when failing open.
+   */
+  void backOff() {
+    if (failOpen) {
+      quietUntil = System.nanoTime() + QUIET_NANOS;
+    }
+  }
+
+  /** True while the regions should leave Redis alone. */
+  boolean quiet() {
+    return System.nanoTime() - quietUntil < 0;
   }
 
   /** Handles a failed cache operation: returns when failing open, throws otherwise. */

@@ -14,7 +14,9 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
  * One region's data in one Slotcache cache, with the outage behaviour of {@link OutagePolicy}.
  *
  * <p>The cache is opened on first use, not when the SessionFactory starts, so an application starts while Redis
- * is down. When an operation that invalidates (a remove, a lock, an overwrite) fails, the entry it meant to
+ * is down. After a failed operation every region of the factory leaves Redis alone for a while (see
+ * {@link OutagePolicy#backOff()}), so an outage costs one timeout now and then, not one per operation. When an
+ * operation that invalidates (a remove, a lock, an overwrite) fails, the entry it meant to
  * invalidate may still sit in Redis: the region then treats every read as a miss and skips every write until it
  * has cleared its cache, which it tries at most once a second. Reads and loads that fail just miss. Thread-safe.
  */
@@ -26,7 +28,6 @@ final class RegionStorage implements DomainDataStorageAccess {
   private final Object openLock = new Object();
   private final AtomicBoolean needsClear = new AtomicBoolean();
   private volatile Cache<Object, Object> cache;
-  private volatile long nextAttempt = System.nanoTime();
   /** Called when this region lost an invalidation (the timestamps region dirties every query region). */
   private volatile Runnable onLostInvalidation = () -> { };
 
@@ -65,13 +66,13 @@ final class RegionStorage implements DomainDataStorageAccess {
     return open;
   }
 
-  /** True when the cache may be used now: opened, and cleared if it lost invalidations. */
+  /** True when the cache may be used now: no recent failure, opened, and cleared if it lost invalidations. */
   private boolean usable() {
+    if (outages.quiet()) {
+      return false;
+    }
     if (cache != null && !needsClear.get()) {
       return true;
-    }
-    if (System.nanoTime() - nextAttempt < 0) {
-      return false;
     }
     try {
       Cache<Object, Object> open = cache();
@@ -81,10 +82,14 @@ final class RegionStorage implements DomainDataStorageAccess {
       }
       return true;
     } catch (CacheException e) {
-      nextAttempt = System.nanoTime() + OutagePolicy.RETRY_INTERVAL_NANOS;
+      backOff();
       outages.failed(name, cache == null ? "opening the cache" : "clearing after an outage", e);
       return false;
     }
+  }
+
+  private void backOff() {
+    outages.backOff();
   }
 
   /** A read; a miss (null) when the cache cannot answer. */
@@ -95,6 +100,7 @@ final class RegionStorage implements DomainDataStorageAccess {
     try {
       return read.get();
     } catch (CacheException e) {
+      backOff();
       outages.failed(name, operation, e);
       return null;
     }
@@ -114,6 +120,7 @@ final class RegionStorage implements DomainDataStorageAccess {
     try {
       return write.get();
     } catch (CacheException e) {
+      backOff();
       if (invalidating) {
         lostInvalidation();
       }
