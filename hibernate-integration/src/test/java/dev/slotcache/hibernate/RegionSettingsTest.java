@@ -42,7 +42,7 @@ class RegionSettingsTest {
     settings.put("hibernate.cache.region.factory_class", "slotcache");
     settings.put("hibernate.cache.slotcache.uri", cluster.uri() + "/settings-" + UUID.randomUUID());
     settings.put("hibernate.cache.slotcache.query-results.expire-after-write", "5m");
-    // readme:per-region-settings (in hibernate.properties: the same keys and values)
+    // readme:per-region-settings
     settings.put("slotcache.cache.dev.slotcache.hibernate.Author.expire-after-write", "90s");
     settings.put("slotcache.cache.dev.slotcache.hibernate.Author.segments", "8");
     // end:per-region-settings

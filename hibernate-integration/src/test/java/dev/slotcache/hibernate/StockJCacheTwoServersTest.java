@@ -10,10 +10,12 @@ class StockJCacheTwoServersTest extends TwoServersContract {
 
   @Override
   Map<String, String> cacheSettings(String clusterUri, String serverName) {
+    // readme:stock-jcache
     return Map.of(
         "hibernate.cache.region.factory_class", "jcache",
         "hibernate.javax.cache.provider", "dev.slotcache.spi.SlotcacheCachingProvider",
         "hibernate.javax.cache.uri", clusterUri + "?client-name=" + serverName,
         "hibernate.javax.cache.missing_cache_strategy", "create");
+    // end:stock-jcache
   }
 }
