@@ -56,7 +56,7 @@ class DocSamplesTest {
         if (expected == null) {
           problems.add(where + ": no // readme:" + fence.group(2) + " ... // end:" + fence.group(2)
               + " in " + fence.group(1));
-        } else if (!expected.equals(fence.group(3))) {
+        } else if (!expected.equals(dedent(fence.group(3)))) {
           problems.add(where + ": differs from " + fence.group(1) + "#" + fence.group(2) + "; the source says:\n"
               + expected);
         }
@@ -84,7 +84,12 @@ class DocSamplesTest {
     if (!m.find()) {
       return null;
     }
-    String[] lines = m.group(1).split("\n");
+    return dedent(m.group(1));
+  }
+
+  /** The lines with their common indentation removed, trailing blank space dropped. */
+  static String dedent(String text) {
+    String[] lines = text.split("\n");
     int indent = Integer.MAX_VALUE;
     for (String line : lines) {
       if (!line.isBlank()) {

@@ -18,6 +18,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -71,6 +73,7 @@ public final class KryoCodec implements Codec {
   private final int maxDecodeBytes;
   private final Pool<Worker> valueWorkers;
   private final Pool<Worker> keyWorkers;
+  private final List<KryoCustomizer> customizers;
 
   /**
    * @param classLoader    loads the classes named in encoded bytes
@@ -84,6 +87,7 @@ public final class KryoCodec implements Codec {
       throw new IllegalArgumentException("maxDecodeBytes must be positive, was " + maxDecodeBytes);
     }
     this.maxDecodeBytes = maxDecodeBytes;
+    this.customizers = loadCustomizers(classLoader);
     int poolSize = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
     this.valueWorkers = new Pool<>(poolSize, () -> new Worker(newKryo(classLoader, true)));
     this.keyWorkers = new Pool<>(poolSize, () -> new Worker(newKryo(classLoader, false)));
@@ -295,7 +299,27 @@ public final class KryoCodec implements Codec {
     for (Class<?> type : REGISTERED) {
       kryo.register(type);
     }
+    // Extensions come last, so that their registrations never shift the numbers of ours.
+    KryoCustomizer.Purpose purpose = references ? KryoCustomizer.Purpose.VALUES : KryoCustomizer.Purpose.KEYS;
+    for (KryoCustomizer customizer : customizers) {
+      customizer.customize(kryo, purpose);
+    }
     return kryo;
+  }
+
+  /** The {@link KryoCustomizer}s on the class path, in a stable order (by class name). */
+  private static List<KryoCustomizer> loadCustomizers(ClassLoader classLoader) {
+    List<KryoCustomizer> found = new ArrayList<>();
+    try {
+      for (KryoCustomizer customizer : ServiceLoader.load(KryoCustomizer.class, classLoader)) {
+        found.add(customizer);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new CodecException("cannot load a " + KryoCustomizer.class.getName() + " listed in META-INF/services: "
+          + describe(e), e);
+    }
+    found.sort(java.util.Comparator.comparing(c -> c.getClass().getName()));
+    return List.copyOf(found);
   }
 
   /**

@@ -1,0 +1,68 @@
+package dev.slotcache.benchmarks;
+
+import dev.slotcache.testkit.LocalRedisCluster;
+import java.util.Collection;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs {@link HibernateBenchmark} without a second-level cache and with Slotcache, on one cluster (a throwaway
+ * local one, or {@code SLOTCACHE_URI}), and prints both throughputs and their ratio.
+ *
+ * <p>System properties: {@code bench.threads} (default {@code 1,4}), {@code bench.warmup} /
+ * {@code bench.iterations} (default 1 / 2), {@code bench.time} (seconds per iteration, default 3).
+ */
+public final class HibernateReport {
+
+  private HibernateReport() {
+  }
+
+  public static void main(String[] args) throws RunnerException {
+    String external = System.getenv("SLOTCACHE_URI");
+    LocalRedisCluster local = null;
+    String uri;
+    if (external != null && !external.isBlank()) {
+      uri = external.replaceAll("/[^/]*$", "").replaceAll("\\?.*$", "");
+    } else {
+      local = LocalRedisCluster.start(3);
+      uri = local.uri();
+    }
+    try {
+      System.out.printf(Locale.ROOT, "%-8s %18s %18s %7s%n", "threads", "no cache op/s", "slotcache op/s", "ratio");
+      for (String threadCount : System.getProperty("bench.threads", "1,4").split(",")) {
+        int threads = Integer.parseInt(threadCount.trim());
+        double none = score(uri, "none", threads);
+        double slotcache = score(uri, "slotcache", threads);
+        System.out.printf(Locale.ROOT, "%-8d %18.0f %18.0f %7.2f%n", threads, none, slotcache, slotcache / none);
+      }
+      System.out.println("Entity lookup by id in a fresh session; H2 in server mode over TCP on loopback; "
+          + "Redis " + (local != null ? local.redisVersion() + ", 3 local masters" : "external"));
+    } finally {
+      if (local != null) {
+        local.close();
+      }
+    }
+  }
+
+  private static double score(String uri, String cache, int threads) throws RunnerException {
+    int seconds = Integer.getInteger("bench.time", 3);
+    OptionsBuilder options = new OptionsBuilder();
+    options.include(HibernateBenchmark.class.getName().replace(".", "\\.") + "\\.findById$")
+        .param("cache", cache)
+        .forks(1)
+        .threads(threads)
+        .warmupIterations(Integer.getInteger("bench.warmup", 1))
+        .warmupTime(TimeValue.seconds(seconds))
+        .measurementIterations(Integer.getInteger("bench.iterations", 2))
+        .measurementTime(TimeValue.seconds(seconds))
+        .verbosity(VerboseMode.SILENT)
+        .jvmArgsAppend("-Dbench.uri=" + uri, "-Xmx1g");
+    Collection<RunResult> results = new Runner(options.build()).run();
+    return results.iterator().next().getPrimaryResult().getScore();
+  }
+}

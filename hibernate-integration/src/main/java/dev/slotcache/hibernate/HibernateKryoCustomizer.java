@@ -1,0 +1,282 @@
+package dev.slotcache.hibernate;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import dev.slotcache.codec.KryoCustomizer;
+import java.io.Serializable;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import org.hibernate.bytecode.enhance.spi.LazyPropertyInitializer;
+import org.hibernate.cache.internal.BasicCacheKeyImplementation;
+import org.hibernate.cache.internal.CacheKeyImplementation;
+import org.hibernate.cache.internal.NaturalIdCacheKey;
+import org.hibernate.cache.spi.QueryKey;
+import org.hibernate.property.access.internal.PropertyAccessStrategyBackRefImpl;
+import org.hibernate.query.spi.QueryParameterBindings;
+
+/**
+ * Kryo serializers for what Hibernate ORM puts into a second-level cache, registered with Slotcache's codec
+ * through {@code META-INF/services/dev.slotcache.codec.KryoCustomizer} — for the dedicated region factory and for
+ * stock {@code hibernate-jcache} alike.
+ *
+ * <ul>
+ *   <li><b>Cache keys</b> ({@code BasicCacheKeyImplementation}, {@code CacheKeyImplementation},
+ *       {@code NaturalIdCacheKey}, {@code QueryKey} and its parameter memento) carry a hash code computed by
+ *       Hibernate's types, which may rest on identity hashes (an enum id or parameter) and so differ between JVMs.
+ *       These serializers write only what {@code equals} compares, so equal keys are equal bytes everywhere.
+ *       A decoded key gets a hash code computed from its parts; decoded keys are only seen when iterating a
+ *       region's cache, never by Hibernate's lookups (Slotcache finds entries by their bytes).</li>
+ *   <li><b>Marker singletons</b> in cached entity state ({@code LazyPropertyInitializer.UNFETCHED_PROPERTY},
+ *       {@code PropertyAccessStrategyBackRefImpl.UNKNOWN}, the empty parameter memento) are compared by identity
+ *       and decode to the very same instance.</li>
+ * </ul>
+ * Does nothing when Hibernate ORM is not on the class path.
+ */
+public final class HibernateKryoCustomizer implements KryoCustomizer {
+
+  private static final boolean HIBERNATE_PRESENT = isPresent("org.hibernate.cache.spi.QueryKey");
+  private static final String MEMENTO_CLASS =
+      "org.hibernate.query.internal.QueryParameterBindingsImpl$ParameterBindingsMementoImpl";
+
+  @Override
+  public void customize(Kryo kryo, Purpose purpose) {
+    if (HIBERNATE_PRESENT) {
+      Registrations.addTo(kryo);
+    }
+  }
+
+  private static boolean isPresent(String className) {
+    try {
+      Class.forName(className, false, HibernateKryoCustomizer.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Holds every reference to Hibernate types, so that the customizer loads without Hibernate. */
+  private static final class Registrations {
+    private static final MementoAccess MEMENTO = MementoAccess.find();
+
+    static void addTo(Kryo kryo) {
+      kryo.addDefaultSerializer(BasicCacheKeyImplementation.class, new BasicKeySerializer());
+      kryo.addDefaultSerializer(CacheKeyImplementation.class, new KeySerializer());
+      kryo.addDefaultSerializer(NaturalIdCacheKey.class, new NaturalIdKeySerializer());
+      try {
+        kryo.addDefaultSerializer(QueryKey.class, new QueryKeySerializer());
+      } catch (IllegalStateException e) {
+        // another QueryKey layout (another Hibernate version): Kryo's field serializer applies
+      }
+      if (MEMENTO != null) {
+        kryo.addDefaultSerializer(MEMENTO.type, new MementoSerializer(MEMENTO));
+      }
+      addSingleton(kryo, LazyPropertyInitializer.UNFETCHED_PROPERTY);
+      addSingleton(kryo, PropertyAccessStrategyBackRefImpl.UNKNOWN);
+      addSingleton(kryo, QueryParameterBindings.NO_PARAMETER_BINDING_MEMENTO);
+    }
+
+    private static void addSingleton(Kryo kryo, Object singleton) {
+      kryo.addDefaultSerializer(singleton.getClass(), new SingletonSerializer(singleton));
+    }
+  }
+
+  /** Hash of a key part as {@code equals} sees it: arrays by content. */
+  static int deepHash(Object part) {
+    return part instanceof Object[] array ? Arrays.deepHashCode(array) : Objects.hashCode(part);
+  }
+
+  private static final class BasicKeySerializer extends Serializer<BasicCacheKeyImplementation> {
+    BasicKeySerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, BasicCacheKeyImplementation key) {
+      output.writeString(key.getEntityOrRoleName());
+      kryo.writeClassAndObject(output, key.getId());
+    }
+
+    @Override
+    public BasicCacheKeyImplementation read(Kryo kryo, Input input, Class<? extends BasicCacheKeyImplementation> type) {
+      String name = input.readString();
+      Serializable id = (Serializable) kryo.readClassAndObject(input);
+      return new BasicCacheKeyImplementation(id, name, deepHash(id));
+    }
+  }
+
+  private static final class KeySerializer extends Serializer<CacheKeyImplementation> {
+    KeySerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, CacheKeyImplementation key) {
+      output.writeString(key.getEntityOrRoleName());
+      output.writeString(key.getTenantId());
+      kryo.writeClassAndObject(output, key.getId());
+    }
+
+    @Override
+    public CacheKeyImplementation read(Kryo kryo, Input input, Class<? extends CacheKeyImplementation> type) {
+      String name = input.readString();
+      String tenantId = input.readString();
+      Object id = kryo.readClassAndObject(input);
+      return new CacheKeyImplementation(id, name, tenantId, 31 * deepHash(id) + Objects.hashCode(tenantId));
+    }
+  }
+
+  private static final class NaturalIdKeySerializer extends Serializer<NaturalIdCacheKey> {
+    NaturalIdKeySerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, NaturalIdCacheKey key) {
+      output.writeString(key.getEntityName());
+      output.writeString(key.getTenantId());
+      kryo.writeClassAndObject(output, key.getNaturalIdValues());
+    }
+
+    @Override
+    public NaturalIdCacheKey read(Kryo kryo, Input input, Class<? extends NaturalIdCacheKey> type) {
+      String entityName = input.readString();
+      String tenantId = input.readString();
+      Object values = kryo.readClassAndObject(input);
+      return new NaturalIdCacheKey(values, entityName, tenantId, deepHash(values));
+    }
+  }
+
+  /**
+   * {@code QueryKey} has no accessors; its fields are read reflectively (once per serializer). Its hash code is
+   * transient and rebuilt by its constructor.
+   */
+  private static final class QueryKeySerializer extends Serializer<QueryKey> {
+    private final Field sql = field(QueryKey.class, "sqlQueryString");
+    private final Field memento = field(QueryKey.class, "parameterBindingsMemento");
+    private final Field firstRow = field(QueryKey.class, "firstRow");
+    private final Field maxRows = field(QueryKey.class, "maxRows");
+    private final Field filterNames = field(QueryKey.class, "enabledFilterNames");
+
+    QueryKeySerializer() {
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, QueryKey key) {
+      output.writeString((String) get(sql, key));
+      kryo.writeClassAndObject(output, get(memento, key));
+      kryo.writeObjectOrNull(output, get(firstRow, key), Integer.class);
+      kryo.writeObjectOrNull(output, get(maxRows, key), Integer.class);
+      String[] names = (String[]) get(filterNames, key);
+      output.writeVarInt(names.length, true);
+      for (String name : names) {
+        output.writeString(name);
+      }
+    }
+
+    @Override
+    public QueryKey read(Kryo kryo, Input input, Class<? extends QueryKey> type) {
+      String sqlText = input.readString();
+      QueryKey.ParameterBindingsMemento bindings = (QueryKey.ParameterBindingsMemento) kryo.readClassAndObject(input);
+      Integer first = kryo.readObjectOrNull(input, Integer.class);
+      Integer max = kryo.readObjectOrNull(input, Integer.class);
+      int count = input.readVarInt(true);
+      LinkedHashSet<String> names = new LinkedHashSet<>();
+      for (int i = 0; i < count; i++) {
+        names.add(input.readString());
+      }
+      return new QueryKey(sqlText, bindings, first, max, names);
+    }
+  }
+
+  /** Reflective access to Hibernate's private parameter memento: its values, and a way to build one. */
+  private static final class MementoAccess {
+    final Class<?> type;
+    final Field values;
+    final Constructor<?> constructor;
+
+    private MementoAccess(Class<?> type, Field values, Constructor<?> constructor) {
+      this.type = type;
+      this.values = values;
+      this.constructor = constructor;
+    }
+
+    static MementoAccess find() {
+      try {
+        Class<?> type = Class.forName(MEMENTO_CLASS, false, HibernateKryoCustomizer.class.getClassLoader());
+        Constructor<?> constructor = type.getDeclaredConstructor(Object[].class, int.class);
+        constructor.setAccessible(true);
+        return new MementoAccess(type, field(type, "values"), constructor);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null; // another Hibernate version: the default serializer applies
+      }
+    }
+  }
+
+  private static final class MementoSerializer extends Serializer<Object> {
+    private final MementoAccess access;
+
+    MementoSerializer(MementoAccess access) {
+      this.access = access;
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object memento) {
+      kryo.writeClassAndObject(output, get(access.values, memento));
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<?> type) {
+      Object[] values = (Object[]) kryo.readClassAndObject(input);
+      try {
+        return access.constructor.newInstance(values, Arrays.deepHashCode(values));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot rebuild " + MEMENTO_CLASS + ": " + e, e);
+      }
+    }
+  }
+
+  /** Writes nothing and reads the one instance: for markers compared with {@code ==}. */
+  private static final class SingletonSerializer extends Serializer<Object> {
+    private final Object instance;
+
+    SingletonSerializer(Object instance) {
+      this.instance = instance;
+      setImmutable(true);
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object object) {
+      // the class name says it all
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<?> type) {
+      return instance;
+    }
+  }
+
+  private static Field field(Class<?> type, String name) {
+    try {
+      Field field = type.getDeclaredField(name);
+      field.setAccessible(true);
+      return field;
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException("this Hibernate version has no field " + type.getName() + "." + name, e);
+    }
+  }
+
+  private static Object get(Field field, Object target) {
+    try {
+      return field.get(target);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot read " + field + ": " + e, e);
+    }
+  }
+}
