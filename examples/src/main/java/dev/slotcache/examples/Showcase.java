@@ -30,6 +30,10 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
+import dev.slotcache.examples.orm.Book;
+import dev.slotcache.examples.orm.Library;
+import org.hibernate.SessionFactory;
+import org.hibernate.stat.Statistics;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -67,6 +71,7 @@ public final class Showcase {
     try (RedisClusterClient raw = RedisClusterClient.create(seeds)) {
       tour(manager, raw, namespace, seeds.iterator().next());
       annotatedService(clusterUri, namespace);
+      hibernate(clusterUri, namespace, slotOwners(seeds.iterator().next()));
       latencies(manager);
       say("%nDone.");
     } finally {
@@ -180,6 +185,71 @@ public final class Showcase {
       say("   server B: @CacheRemove priceChanged(...); server A then recomputes. The method ran %d times in all.",
           PriceService.computed());
     }
+  }
+
+  /** Two SessionFactories ("application servers") on one database share the second-level cache. */
+  private static void hibernate(String clusterUri, String namespace, String[] owners) {
+    say("%n6. Hibernate entities in the second-level cache (region factory \"slotcache\", H2 in memory)");
+    System.setProperty("org.jboss.logging.provider", "slf4j"); // Hibernate's log through slf4j-simple, at warn
+    String database = "jdbc:h2:mem:" + namespace + ";DB_CLOSE_DELAY=-1";
+    String cacheUri = clusterUri + "/" + namespace + "-orm";
+    try (SessionFactory serverA = Library.server(database, cacheUri + "?client-name=orm-a", true);
+         SessionFactory serverB = Library.server(database, cacheUri + "?client-name=orm-b", false)) {
+      serverA.inTransaction(session -> {
+        for (long id = 1; id <= 20; id++) {
+          session.persist(new Book(id, "Book " + id));
+        }
+      });
+      serverA.getCache().evictEntityData(Book.class); // start cold: persist already cached the new books
+      serverA.getStatistics().clear();
+      long t0 = System.nanoTime();
+      for (long id = 1; id <= 20; id++) {
+        long bookId = id;
+        serverA.inSession(session -> session.find(Book.class, bookId));
+      }
+      Statistics a = serverA.getStatistics();
+      say("   server A: 20 finds in %.1f ms: %d SQL statements, %d cache hits, %d misses, %d cache puts", ms(t0),
+          a.getPrepareStatementCount(), a.getSecondLevelCacheHitCount(), a.getSecondLevelCacheMissCount(),
+          a.getSecondLevelCachePutCount());
+      t0 = System.nanoTime();
+      for (long id = 1; id <= 20; id++) {
+        long bookId = id;
+        serverB.inSession(session -> session.find(Book.class, bookId));
+      }
+      Statistics b = serverB.getStatistics();
+      say("   server B: 20 finds in %.1f ms: %d SQL statements, %d cache hits (server A's entries, from Redis)",
+          ms(t0), b.getPrepareStatementCount(), b.getSecondLevelCacheHitCount());
+      serverA.inTransaction(session -> session.find(Book.class, 7L).setTitle("Book 7, second edition"));
+      String title = serverB.fromSession(session -> session.find(Book.class, 7L).getTitle());
+      say("   server A renames book 7 and commits; server B reads \"%s\" (no stale read)", title);
+      javax.cache.Cache<?, ?> region = Caching.getCachingProvider()
+          .getCacheManager(URI.create(cacheUri + "?client-name=orm-a"), Showcase.class.getClassLoader())
+          .getCache("books");
+      Map<String, Long> perMaster = keysPerMaster(
+          new SegmentedKeyLayout(namespace + "-orm", "books", segmentsOf(region)), owners);
+      say("   the region \"books\" is one Slotcache cache spread over the masters: %s", perMaster);
+    }
+  }
+
+  /** Keys of a cache per master, listed segment by segment with CLUSTER GETKEYSINSLOT on the slot's owner. */
+  private static Map<String, Long> keysPerMaster(SegmentedKeyLayout layout, String[] owners) {
+    Map<String, Long> counts = new TreeMap<>();
+    Map<String, Jedis> connections = new HashMap<>();
+    try {
+      for (int segment = 0; segment < layout.segments(); segment++) {
+        int slot = layout.slot(segment);
+        Jedis node = connections.computeIfAbsent(owners[slot], owner -> new Jedis(HostAndPort.from(owner),
+            DefaultJedisClientConfig.builder().autoNegotiateProtocol(false).build()));
+        byte[] prefix = layout.prefix(segment); // other caches' segments may share the slot
+        long mine = node.clusterGetKeysInSlotBinary(slot, 100_000).stream()
+            .filter(key -> key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length))
+            .count();
+        counts.merge(owners[slot], mine, Long::sum);
+      }
+    } finally {
+      connections.values().forEach(Jedis::close);
+    }
+    return counts;
   }
 
   private static void latencies(CacheManager manager) {
