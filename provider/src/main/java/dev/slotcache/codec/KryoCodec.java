@@ -36,7 +36,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * sub-objects) and the elements of unordered sets and maps written in a sorted order.
  *
  * <p><b>Values.</b> One format byte, then Kryo's {@code writeClassAndObject} output with references on (cycles
- * and shared sub-objects survive).
+ * and shared sub-objects survive). Exceptions inside are written with Java serialization, which reaches their
+ * private JDK state (see {@link ThrowableSerializer}).
  *
  * <p>Thread-safe: Kryo instances come from a pool.
  */
@@ -265,6 +266,7 @@ public final class KryoCodec implements Codec {
     kryo.addDefaultSerializer(java.util.concurrent.atomic.AtomicReference.class,
         new DefaultSerializers.AtomicReferenceSerializer());
     ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+    kryo.addDefaultSerializer(Throwable.class, new ThrowableSerializer(classPolicy));
     return kryo;
   }
 
