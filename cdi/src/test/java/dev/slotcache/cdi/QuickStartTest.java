@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.slotcache.testkit.LocalRedisCluster;
 import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
@@ -32,7 +33,7 @@ class QuickStartTest {
   @BeforeAll
   static void start(LocalRedisCluster cluster) {
     Containers.useCluster(cluster);
-    container = Containers.start(ProductCatalog.class);
+    container = Containers.start(ProductCatalog.class, Warehouse.class);
     Containers.clear("products");
   }
 
@@ -44,9 +45,10 @@ class QuickStartTest {
   @Test
   void catalog_cachesReadsAndKeepsTheCacheCurrent() {
     ProductCatalog catalog = container.select(ProductCatalog.class).get();
+    Warehouse warehouse = container.select(Warehouse.class).get();
     assertEquals("Product 1 (en)", catalog.find("sku-1", Locale.ENGLISH).name());
     assertEquals("Product 1 (en)", catalog.find("sku-1", Locale.GERMAN).name(), "only the sku makes the key");
-    assertEquals(1, catalog.loads());
+    assertEquals(1, warehouse.loads());
 
     catalog.save("sku-1", new Product("sku-1", "Renamed", 500));
     assertEquals("Renamed", catalog.find("sku-1", Locale.ENGLISH).name());
@@ -61,7 +63,7 @@ class QuickStartTest {
     catalog.find("sku-2", Locale.ENGLISH);
     catalog.reload();
     assertNull(products.get(ParametersKey.of("sku-2")));
-    assertEquals(2, catalog.loads(), "sku-1 and sku-2 loaded once each; save, delete and reload never load");
+    assertEquals(2, warehouse.loads(), "sku-1 and sku-2 loaded once each; save, delete and reload never load");
   }
 
   /** A value: any class Kryo can copy; no Serializable needed with Slotcache. */
@@ -72,26 +74,45 @@ class QuickStartTest {
   @ApplicationScoped
   @CacheDefaults(cacheName = "products")
   public static class ProductCatalog {
+    @Inject
+    Warehouse warehouse;
+
+    @CacheResult                           // a value cached by any server on the cluster skips the method
+    public Product find(@CacheKey String sku, Locale locale) {
+      return warehouse.load(sku, locale);
+    }
+
+    @CachePut                              // after the method returns: products[sku] = product
+    public void save(@CacheKey String sku, @CacheValue Product product) {
+      warehouse.store(product);
+    }
+
+    @CacheRemove                           // after the method returns: remove products[sku]
+    public void delete(String sku) {
+      warehouse.delete(sku);
+    }
+
+    @CacheRemoveAll                        // after the method returns: empty products
+    public void reload() {
+    }
+  }
+  // end:cdi-catalog
+
+  /** Where products come from; counts the loads. */
+  @ApplicationScoped
+  public static class Warehouse {
     private final AtomicInteger loads = new AtomicInteger();
 
-    @CacheResult                                          // one load per sku, across every server on the cluster
-    public Product find(@CacheKey String sku, Locale locale) {
+    Product load(String sku, Locale locale) {
       loads.incrementAndGet();
       return new Product(sku, "Product " + sku.substring(4) + " (" + locale.getLanguage() + ")", 1999);
     }
 
-    @CachePut                                             // after the method returns: products[sku] = product
-    public void save(@CacheKey String sku, @CacheValue Product product) {
+    void store(Product product) {
     }
 
-    @CacheRemove                                          // after the method returns: remove products[sku]
-    public void delete(String sku) {
+    void delete(String sku) {
     }
-
-    @CacheRemoveAll                                       // after the method returns: empty products
-    public void reload() {
-    }
-    // end:cdi-catalog
 
     int loads() {
       return loads.get();
