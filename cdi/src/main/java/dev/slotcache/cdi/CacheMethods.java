@@ -29,7 +29,8 @@ import javax.cache.annotation.CacheResult;
  *
  * <p>Factories and key generators named in annotations are CDI beans when the container has exactly one bean of
  * that class (so they can inject what they need), else instances made with their no-argument constructor. One
- * instance per class serves every method. Thread-safe.
+ * instance per class serves every method. Thread-safe: lookups are lock-free once a method is set up; setting up
+ * takes one lock.
  */
 @ApplicationScoped
 class CacheMethods {
@@ -37,6 +38,7 @@ class CacheMethods {
   private final ConcurrentMap<MethodKey, Optional<CacheMethod<?>>> methods = new ConcurrentHashMap<>();
   private final ConcurrentMap<Class<?>, Object> components = new ConcurrentHashMap<>();
   private final DefaultCacheResolverFactory defaultFactory = new DefaultCacheResolverFactory();
+  private final Object creationLock = new Object();
 
   @Inject
   SlotcacheCdiExtension extension;
@@ -53,9 +55,14 @@ class CacheMethods {
     MethodKey key = new MethodKey(beanClass, method);
     Optional<CacheMethod<?>> found = methods.get(key);
     if (found == null) {
-      found = Optional.ofNullable(create(key));
-      Optional<CacheMethod<?>> raced = methods.putIfAbsent(key, found);
-      found = raced == null ? found : raced;
+      // First calls are rare: one lock keeps the factory's getCacheResolver to once per method, as the spec says.
+      synchronized (creationLock) {
+        found = methods.get(key);
+        if (found == null) {
+          found = Optional.ofNullable(create(key));
+          methods.put(key, found);
+        }
+      }
     }
     return found.filter(m -> m.annotation().annotationType() == kind).map(m -> (CacheMethod<A>) m).orElse(null);
   }
@@ -96,13 +103,12 @@ class CacheMethods {
         Arrays.asList(key.beanClass().getAnnotations()), parameters);
   }
 
+  /** Called under the creation lock. Not computeIfAbsent: creating a bean may call other cache methods. */
   private <T> T component(Class<T> type, CacheMethodModel<?> model) {
     Object component = components.get(type);
     if (component == null) {
-      // Not computeIfAbsent: creating a bean may call back into cache methods that need components.
-      Object created = instantiate(type, model);
-      component = components.putIfAbsent(type, created);
-      component = component == null ? created : component;
+      component = instantiate(type, model);
+      components.put(type, component);
     }
     return type.cast(component);
   }

@@ -17,6 +17,11 @@ import java.lang.annotation.Annotation;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -97,6 +102,30 @@ class ResolverFactoryTest {
     assertEquals(2, service.calls("viaPlain"));
     assertEquals(0, service.calls("viaPlainToo"));
     assertEquals("viaPlain q", Containers.cache("cdi-plain-c3").get(ParametersKey.of("q")));
+  }
+
+  @Test
+  void factory_isAskedOncePerMethod_whenManyThreadsCallItFirstTogether() throws Exception {
+    int threads = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<String>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        String key = "t" + i;
+        results.add(pool.submit(() -> {
+          go.await();
+          return service.raced(key);
+        }));
+      }
+      go.countDown();
+      for (int i = 0; i < threads; i++) {
+        assertEquals("raced t" + i, results.get(i).get(30, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, CountingFactory.RESOLVERS.get());
   }
 
   @Test
@@ -217,6 +246,22 @@ class ResolverFactoryTest {
     }
   }
 
+  /** Counts the resolvers it hands out. */
+  public static class CountingFactory implements CacheResolverFactory {
+    static final AtomicInteger RESOLVERS = new AtomicInteger();
+
+    @Override
+    public CacheResolver getCacheResolver(CacheMethodDetails<? extends Annotation> details) {
+      RESOLVERS.incrementAndGet();
+      return new NamedResolver("cdi-raced");
+    }
+
+    @Override
+    public CacheResolver getExceptionCacheResolver(CacheMethodDetails<CacheResult> details) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
   /** Cannot be instantiated. */
   public abstract static class AbstractFactory implements CacheResolverFactory {
   }
@@ -248,7 +293,7 @@ class ResolverFactoryTest {
     }
   }
 
-  /** Resolves (creating when missing) one cache of the default CacheManager. */
+  /** Resolves (creating when missing, also when threads race) one cache of the default CacheManager. */
   static final class NamedResolver implements CacheResolver {
     private final String name;
 
@@ -260,7 +305,14 @@ class ResolverFactoryTest {
     public <K, V> Cache<K, V> resolveCache(CacheInvocationContext<? extends Annotation> context) {
       CacheManager manager = Containers.defaultManager();
       Cache<K, V> cache = manager.getCache(name);
-      return cache != null ? cache : manager.createCache(name, new MutableConfiguration<K, V>());
+      if (cache != null) {
+        return cache;
+      }
+      try {
+        return manager.createCache(name, new MutableConfiguration<K, V>());
+      } catch (CacheException raced) {
+        return manager.getCache(name);
+      }
     }
   }
 
@@ -308,6 +360,11 @@ class ResolverFactoryTest {
     @CacheResult(cacheName = "cdi-existing")
     public String existing(String key) {
       return run("existing", key);
+    }
+
+    @CacheResult(cacheName = "cdi-raced", cacheResolverFactory = CountingFactory.class)
+    public String raced(String key) {
+      return run("raced", key);
     }
 
     @CacheResult(cacheName = "cdi-broken", cacheResolverFactory = AbstractFactory.class)
