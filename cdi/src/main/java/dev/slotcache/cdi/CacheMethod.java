@@ -33,10 +33,6 @@ final class CacheMethod<A extends Annotation> {
     this.keyGenerator = keyGenerator;
   }
 
-  CacheMethodModel<A> model() {
-    return model;
-  }
-
   A annotation() {
     return model.getCacheAnnotation();
   }

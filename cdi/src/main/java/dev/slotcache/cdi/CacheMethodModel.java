@@ -168,7 +168,8 @@ final class CacheMethodModel<A extends Annotation> implements CacheMethodDetails
 
   /** {@code package.Class.method(parameter types)}, the spec's default cache name. */
   static String defaultCacheName(Method method) {
-    StringJoiner types = new StringJoiner(",", method.getDeclaringClass().getName() + "." + method.getName() + "(", ")");
+    String prefix = method.getDeclaringClass().getName() + "." + method.getName() + "(";
+    StringJoiner types = new StringJoiner(",", prefix, ")");
     for (Class<?> type : method.getParameterTypes()) {
       types.add(type.getName());
     }
@@ -257,11 +258,6 @@ final class CacheMethodModel<A extends Annotation> implements CacheMethodDetails
     return parameterAnnotations;
   }
 
-  /** Positions of the key parameters. */
-  int[] keyPositions() {
-    return keyPositions.clone();
-  }
-
   int keyPosition(int index) {
     return keyPositions[index];
   }
@@ -283,6 +279,7 @@ final class CacheMethodModel<A extends Annotation> implements CacheMethodDetails
   @Override
   public String toString() {
     return "@" + kind().getSimpleName() + " " + describe(method) + " -> cache " + cacheName
-        + (keyPositions.length == method.getParameterCount() ? "" : ", key parameters " + Arrays.toString(keyPositions));
+        + (keyPositions.length == method.getParameterCount() ? ""
+            : ", key parameters " + Arrays.toString(keyPositions));
   }
 }

@@ -66,7 +66,8 @@ public class SlotcacheCdiExtension implements Extension {
     for (AnnotatedMethod<? super X> method : type.getMethods()) {
       Method javaMethod = method.getJavaMember();
       int modifiers = javaMethod.getModifiers();
-      if (Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers) || javaMethod.getDeclaringClass() == Object.class) {
+      if (Modifier.isStatic(modifiers) || Modifier.isPrivate(modifiers)
+          || javaMethod.getDeclaringClass() == Object.class) {
         continue;
       }
       try {
