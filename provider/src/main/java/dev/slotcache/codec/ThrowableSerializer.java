@@ -56,19 +56,37 @@ final class ThrowableSerializer extends Serializer<Throwable> {
     int length = input.readVarInt(true);
     byte[] bytes = input.readBytes(length);
     try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), kryo.getClassLoader())) {
-      in.setObjectInputFilter(this::check);
-      Object decoded = in.readObject();
-      if (!type.isInstance(decoded)) {
-        throw new CodecException("not an encoded " + type.getName() + ": found "
-            + (decoded == null ? "null" : decoded.getClass().getName()));
+      String[] refused = new String[1];
+      in.setObjectInputFilter(info -> {
+        ObjectInputFilter.Status status = check(info);
+        if (status == ObjectInputFilter.Status.REJECTED && refused[0] == null) {
+          Class<?> refusedClass = info.serialClass();
+          refused[0] = refusedClass != null && !policy.permits(refusedClass.getName())
+              ? "class " + refusedClass.getName() : "a graph beyond the limits (depth " + MAX_DEPTH + ", "
+              + MAX_REFERENCES + " references, arrays of " + MAX_ARRAY_LENGTH + ")";
+        }
+        return status;
+      });
+      try {
+        return read(in, type);
+      } catch (InvalidClassException e) {
+        throw new CodecException("cannot decode a " + type.getName() + ": " + (refused[0] == null ? e.getMessage()
+            : refused[0] + " is refused") + " under " + policy
+            + " (add the class to slotcache.codec.allowed-classes if it is yours)", e);
       }
-      return type.cast(decoded);
-    } catch (InvalidClassException e) {
-      throw new CodecException("cannot decode a " + type.getName() + ": " + e.getMessage() + " (refused under "
-          + policy + "; add the class to slotcache.codec.allowed-classes if it is yours)", e);
     } catch (IOException | ClassNotFoundException e) {
       throw new CodecException("cannot decode a " + type.getName() + ": " + e, e);
     }
+  }
+
+  private static Throwable read(ObjectInputStream in, Class<? extends Throwable> type)
+      throws IOException, ClassNotFoundException {
+    Object decoded = in.readObject();
+    if (!type.isInstance(decoded)) {
+      throw new CodecException("not an encoded " + type.getName() + ": found "
+          + (decoded == null ? "null" : decoded.getClass().getName()));
+    }
+    return type.cast(decoded);
   }
 
   private ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {

@@ -106,6 +106,31 @@ class KryoCodecTest {
   }
 
   @Test
+  void exceptions_roundTripWithMessageCauseSuppressedAndStackTrace() {
+    IllegalStateException thrown = new IllegalStateException("boom", new java.io.IOException("disk"));
+    thrown.addSuppressed(new AppException("late", 7));
+    IllegalStateException copy = (IllegalStateException) codec.decodeValue(codec.encodeValue(thrown));
+    assertNotSame(thrown, copy);
+    assertEquals("boom", copy.getMessage());
+    assertEquals("disk", copy.getCause().getMessage());
+    assertEquals(java.io.IOException.class, copy.getCause().getClass());
+    assertEquals(7, ((AppException) copy.getSuppressed()[0]).code);
+    assertArrayEquals(thrown.getStackTrace(), copy.getStackTrace());
+    Holder holder = (Holder) codec.decodeValue(codec.encodeValue(new Holder(new AppException("inside", 1))));
+    assertEquals("inside", ((AppException) holder.content).getMessage());
+  }
+
+  @Test
+  void exceptions_decodeOnlyClassesThePolicyPermits() {
+    byte[] encoded = codec.encodeValue(new IllegalStateException("outer", new AppException("inner", 2)));
+    KryoCodec strict = new KryoCodec(getClass().getClassLoader(), ClassPolicy.parse("com.example.**"), 1 << 20);
+    CodecException e = assertThrows(CodecException.class, () -> strict.decodeValue(encoded));
+    assertTrue(e.getMessage().contains(AppException.class.getName()), e.getMessage());
+    assertEquals("outer", ((Throwable) strict.decodeValue(codec.encodeValue(new IllegalStateException("outer"))))
+        .getMessage());
+  }
+
+  @Test
   void values_areCopies_andKeepSharedReferencesAndCycles() {
     Node a = new Node("a");
     Node b = new Node("b");
@@ -220,6 +245,16 @@ class KryoCodecTest {
     OrderFailure(String message, int order, Throwable cause) {
       super(message, cause);
       this.order = order;
+    }
+  }
+
+  static final class AppException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    AppException(String message, int code) {
+      super(message);
+      this.code = code;
     }
   }
 

@@ -9,7 +9,7 @@ import org.jsr107.ri.annotations.guice.module.CacheAnnotationsModule;
  * Gives the TCK's annotation tests their beans from Guice with the reference implementation's JSR-107
  * interceptors, which resolve caches through the standard provider lookup, that is Slotcache.
  */
-public final class GuiceBeanProvider implements BeanProvider {
+final class GuiceBeanProvider implements BeanProvider {
 
   private final Injector injector = Guice.createInjector(new CacheAnnotationsModule());
 

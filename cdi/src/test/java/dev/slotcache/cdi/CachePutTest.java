@@ -1,0 +1,182 @@
+package dev.slotcache.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.slotcache.testkit.LocalRedisCluster;
+import dev.slotcache.testkit.RedisClusterExtension;
+import jakarta.enterprise.context.ApplicationScoped;
+import javax.cache.Cache;
+import javax.cache.annotation.CacheKey;
+import javax.cache.annotation.CachePut;
+import javax.cache.annotation.CacheValue;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code @CachePut}: the {@code @CacheValue} argument, before or after the call, and the exception rules. */
+@ExtendWith(RedisClusterExtension.class)
+class CachePutTest {
+
+  private static final String PROFILES = "cdi-put-profiles";
+
+  private static WeldContainer container;
+  private static Profiles profiles;
+
+  @BeforeAll
+  static void start(LocalRedisCluster cluster) {
+    Containers.useCluster(cluster);
+    container = Containers.start(Profiles.class);
+    profiles = container.select(Profiles.class).get();
+  }
+
+  @AfterAll
+  static void stop() {
+    container.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    Containers.clear(PROFILES);
+    profiles.forget();
+  }
+
+  @Test
+  void value_isPutAfterTheCall_underTheKeyOfTheOtherParameters() {
+    profiles.save("alice", 3, "likes tea");
+    assertEquals("absent", profiles.seen(), "during the call the value was not cached yet");
+    assertEquals("likes tea", cache().get(ParametersKey.of("alice", 3)));
+    profiles.save("alice", 3, "likes coffee");
+    assertEquals("likes coffee", cache().get(ParametersKey.of("alice", 3)));
+  }
+
+  @Test
+  void cacheKeyParameters_aloneMakeTheKey() {
+    profiles.saveFailing("bob", "quiet", null);
+    assertEquals("quiet", cache().get(ParametersKey.of("bob")));
+  }
+
+  @Test
+  void exception_preventsThePut_whenNoListIsGiven() {
+    assertThrows(IllegalStateException.class, () -> profiles.saveFailing("carol", "x", new IllegalStateException()));
+    assertFalse(cache().containsKey(ParametersKey.of("carol")));
+  }
+
+  @Test
+  void cacheFor_selectsExceptionsThatStillPut() {
+    assertThrows(IllegalStateException.class, () -> profiles.putOnState("dave", "v1", new IllegalStateException()));
+    assertEquals("v1", cache().get(ParametersKey.of("dave")));
+    assertThrows(IllegalArgumentException.class,
+        () -> profiles.putOnState("dave", "v2", new IllegalArgumentException()));
+    assertEquals("v1", cache().get(ParametersKey.of("dave")), "IllegalArgumentException is not in cacheFor");
+  }
+
+  @Test
+  void noCacheFor_excludesExceptionsThatPreventThePut() {
+    assertThrows(IllegalArgumentException.class,
+        () -> profiles.putUnlessArgument("erin", "v1", new IllegalArgumentException()));
+    assertFalse(cache().containsKey(ParametersKey.of("erin")));
+    assertThrows(IllegalStateException.class,
+        () -> profiles.putUnlessArgument("erin", "v2", new IllegalStateException()));
+    assertEquals("v2", cache().get(ParametersKey.of("erin")));
+  }
+
+  @Test
+  void bothLists_putForIncludedExceptionsThatAreNotExcluded() {
+    assertThrows(NumberFormatException.class,
+        () -> profiles.putOnRuntimeButNotArgument("fred", "v1", new NumberFormatException()));
+    assertFalse(cache().containsKey(ParametersKey.of("fred")), "NumberFormatException is an IllegalArgumentException");
+    assertThrows(IllegalStateException.class,
+        () -> profiles.putOnRuntimeButNotArgument("fred", "v2", new IllegalStateException()));
+    assertEquals("v2", cache().get(ParametersKey.of("fred")));
+  }
+
+  @Test
+  void beforeInvocation_putsBeforeTheCall_evenWhenItThrows() {
+    profiles.saveFirst("gina", "early", null);
+    assertEquals("early", profiles.seen(), "during the call the value was cached already");
+    assertThrows(IllegalStateException.class, () -> profiles.saveFirst("gina", "again", new IllegalStateException()));
+    assertEquals("again", cache().get(ParametersKey.of("gina")));
+  }
+
+  @Test
+  void nullValue_removesTheEntry() {
+    profiles.save("hank", 1, "something");
+    profiles.save("hank", 1, null);
+    assertFalse(cache().containsKey(ParametersKey.of("hank", 1)));
+    assertNull(profiles.seenValueOf("hank"));
+  }
+
+  private static Cache<Object, Object> cache() {
+    return Containers.cache(PROFILES);
+  }
+
+  /** Records what the cache held for the key while it ran. */
+  @ApplicationScoped
+  public static class Profiles {
+    private volatile String seen;
+
+    /** What the last call saw (the test reads it through the client proxy, so through a method). */
+    String seen() {
+      return seen;
+    }
+
+    void forget() {
+      seen = "not called";
+    }
+
+    @CachePut(cacheName = PROFILES)
+    public void save(String name, int version, @CacheValue String profile) {
+      see(ParametersKey.of(name, version));
+    }
+
+    @CachePut(cacheName = PROFILES)
+    public void saveFailing(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
+      fail(failure);
+    }
+
+    @CachePut(cacheName = PROFILES, cacheFor = IllegalStateException.class)
+    public void putOnState(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
+      fail(failure);
+    }
+
+    @CachePut(cacheName = PROFILES, noCacheFor = IllegalArgumentException.class)
+    public void putUnlessArgument(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
+      fail(failure);
+    }
+
+    @CachePut(cacheName = PROFILES, cacheFor = RuntimeException.class, noCacheFor = IllegalArgumentException.class)
+    public void putOnRuntimeButNotArgument(@CacheKey String name, @CacheValue String profile,
+        RuntimeException failure) {
+      fail(failure);
+    }
+
+    @CachePut(cacheName = PROFILES, afterInvocation = false)
+    public void saveFirst(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
+      see(ParametersKey.of(name));
+      fail(failure);
+    }
+
+    String seenValueOf(String name) {
+      Object value = Containers.cache(PROFILES).get(ParametersKey.of(name));
+      return value == null ? null : value.toString();
+    }
+
+    private void see(ParametersKey key) {
+      Cache<Object, Object> cache = Containers.cache(PROFILES);
+      Object value = cache == null ? null : cache.get(key);
+      seen = value == null ? "absent" : value.toString();
+    }
+
+    private static void fail(RuntimeException failure) {
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+}

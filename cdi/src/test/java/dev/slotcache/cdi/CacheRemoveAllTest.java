@@ -1,0 +1,169 @@
+package dev.slotcache.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.slotcache.testkit.LocalRedisCluster;
+import dev.slotcache.testkit.RedisClusterExtension;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Iterator;
+import javax.cache.Cache;
+import javax.cache.annotation.CacheRemoveAll;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code @CacheRemoveAll}: the whole cache, before or after the call, and the exception rules. */
+@ExtendWith(RedisClusterExtension.class)
+class CacheRemoveAllTest {
+
+  private static final String PRICES = "cdi-remove-all-prices";
+  private static final String OTHER = "cdi-remove-all-other";
+
+  private static WeldContainer container;
+  private static PriceList prices;
+
+  @BeforeAll
+  static void start(LocalRedisCluster cluster) {
+    Containers.useCluster(cluster);
+    container = Containers.start(PriceList.class);
+    prices = container.select(PriceList.class).get();
+  }
+
+  @AfterAll
+  static void stop() {
+    container.close();
+  }
+
+  @BeforeEach
+  void fill() {
+    prices.reload(null); // lets the interceptors create the caches
+    prices.reloadOther();
+    for (int i = 0; i < 20; i++) {
+      cache(PRICES).put(ParametersKey.of("sku-" + i), i);
+      cache(OTHER).put(ParametersKey.of("sku-" + i), i);
+    }
+    prices.forget();
+  }
+
+  @Test
+  void everyEntry_isRemovedAfterTheCall_andOtherCachesStay() {
+    prices.reload(null);
+    assertEquals(20, prices.entriesSeen(), "during the call the entries were still cached");
+    assertEquals(0, size(cache(PRICES)));
+    assertEquals(20, size(cache(OTHER)));
+  }
+
+  @Test
+  void exception_preventsTheRemoval_whenNoListIsGiven() {
+    assertThrows(IllegalStateException.class, () -> prices.reload(new IllegalStateException()));
+    assertEquals(20, size(cache(PRICES)));
+  }
+
+  @Test
+  void evictFor_selectsExceptionsThatStillRemove() {
+    assertThrows(IllegalArgumentException.class, () -> prices.reloadOnState(new IllegalArgumentException()));
+    assertEquals(20, size(cache(PRICES)));
+    assertThrows(IllegalStateException.class, () -> prices.reloadOnState(new IllegalStateException()));
+    assertEquals(0, size(cache(PRICES)));
+  }
+
+  @Test
+  void noEvictFor_excludesExceptionsThatPreventTheRemoval() {
+    assertThrows(IllegalArgumentException.class, () -> prices.reloadUnlessArgument(new IllegalArgumentException()));
+    assertEquals(20, size(cache(PRICES)));
+    assertThrows(IllegalStateException.class, () -> prices.reloadUnlessArgument(new IllegalStateException()));
+    assertEquals(0, size(cache(PRICES)));
+  }
+
+  @Test
+  void bothLists_removeForIncludedExceptionsThatAreNotExcluded() {
+    assertThrows(NumberFormatException.class,
+        () -> prices.reloadOnRuntimeButNotArgument(new NumberFormatException()));
+    assertEquals(20, size(cache(PRICES)));
+    assertThrows(IllegalStateException.class,
+        () -> prices.reloadOnRuntimeButNotArgument(new IllegalStateException()));
+    assertEquals(0, size(cache(PRICES)));
+  }
+
+  @Test
+  void beforeInvocation_removesBeforeTheCall_evenWhenItThrows() {
+    prices.reloadFirst(null);
+    assertEquals(0, prices.entriesSeen(), "during the call the cache was empty already");
+    cache(PRICES).put(ParametersKey.of("late"), 1);
+    assertThrows(IllegalStateException.class, () -> prices.reloadFirst(new IllegalStateException()));
+    assertEquals(0, size(cache(PRICES)));
+  }
+
+  private static Cache<Object, Object> cache(String name) {
+    return Containers.cache(name);
+  }
+
+  static int size(Cache<Object, Object> cache) {
+    int size = 0;
+    for (Iterator<Cache.Entry<Object, Object>> it = cache.iterator(); it.hasNext(); it.next()) {
+      size++;
+    }
+    return size;
+  }
+
+  /** Records how many entries the cache held while it ran. */
+  @ApplicationScoped
+  public static class PriceList {
+    private volatile int entriesSeen;
+
+    /** What the last call saw (the test reads it through the client proxy, so through a method). */
+    int entriesSeen() {
+      return entriesSeen;
+    }
+
+    void forget() {
+      entriesSeen = -1;
+    }
+
+    @CacheRemoveAll(cacheName = PRICES)
+    public void reload(RuntimeException failure) {
+      see();
+      fail(failure);
+    }
+
+    @CacheRemoveAll(cacheName = OTHER)
+    public void reloadOther() {
+    }
+
+    @CacheRemoveAll(cacheName = PRICES, evictFor = IllegalStateException.class)
+    public void reloadOnState(RuntimeException failure) {
+      fail(failure);
+    }
+
+    @CacheRemoveAll(cacheName = PRICES, noEvictFor = IllegalArgumentException.class)
+    public void reloadUnlessArgument(RuntimeException failure) {
+      fail(failure);
+    }
+
+    @CacheRemoveAll(cacheName = PRICES, evictFor = RuntimeException.class, noEvictFor = IllegalArgumentException.class)
+    public void reloadOnRuntimeButNotArgument(RuntimeException failure) {
+      fail(failure);
+    }
+
+    @CacheRemoveAll(cacheName = PRICES, afterInvocation = false)
+    public void reloadFirst(RuntimeException failure) {
+      see();
+      fail(failure);
+    }
+
+    private void see() {
+      Cache<Object, Object> cache = Containers.cache(PRICES);
+      entriesSeen = cache == null ? -1 : size(cache);
+    }
+
+    private static void fail(RuntimeException failure) {
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+}

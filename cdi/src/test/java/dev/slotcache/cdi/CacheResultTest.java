@@ -1,0 +1,146 @@
+package dev.slotcache.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.slotcache.testkit.LocalRedisCluster;
+import dev.slotcache.testkit.RedisClusterExtension;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.annotation.CacheKey;
+import javax.cache.annotation.CacheResult;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code @CacheResult} without exception caching: default names, keys, skipGet, null results. */
+@ExtendWith(RedisClusterExtension.class)
+class CacheResultTest {
+
+  private static final String DESCRIBE = "dev.slotcache.cdi.CacheResultTest$Catalog.describe(java.lang.String)";
+
+  private static WeldContainer container;
+  private static Catalog catalog;
+
+  @BeforeAll
+  static void start(LocalRedisCluster cluster) {
+    Containers.useCluster(cluster);
+    container = Containers.start(Catalog.class);
+    catalog = container.select(Catalog.class).get();
+  }
+
+  @AfterAll
+  static void stop() {
+    container.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    Containers.clear(DESCRIBE, "cdi-result-prices", "cdi-result-lookups");
+    catalog.reset();
+  }
+
+  @Test
+  void result_isCachedUnderTheDefaultName_andTheMethodRunsOncePerKey() {
+    assertEquals("item a1", catalog.describe("a1"));
+    assertEquals("item a1", catalog.describe("a1"));
+    assertEquals("item b2", catalog.describe("b2"));
+    assertEquals(2, catalog.describeCalls());
+    Cache<Object, Object> cache = Containers.cache(DESCRIBE);
+    assertNotNull(cache, "the default cache name is package.Class.method(parameter types)");
+    assertEquals("item a1", cache.get(ParametersKey.of("a1")));
+    assertEquals("item b2", cache.get(ParametersKey.of("b2")));
+  }
+
+  @Test
+  void cachedValue_isReturnedWithoutRunningTheMethod() {
+    catalog.describe("warm");
+    Containers.cache(DESCRIBE).put(ParametersKey.of("c3"), "put by hand");
+    assertEquals("put by hand", catalog.describe("c3"));
+    assertEquals(1, catalog.describeCalls());
+  }
+
+  @Test
+  void cacheKeyParameters_aloneMakeTheKey() {
+    assertEquals(100, catalog.price("eu", "sku-1", 1));
+    assertEquals(100, catalog.price("us", "sku-1", 2));
+    assertEquals(1, catalog.priceCalls());
+    assertEquals(100, Containers.cache("cdi-result-prices").get(ParametersKey.of("sku-1")));
+  }
+
+  @Test
+  void nullResult_isNotCached() {
+    assertNull(catalog.lookup("missing"));
+    assertNull(catalog.lookup("missing"));
+    assertEquals(2, catalog.lookupCalls());
+    assertEquals(false, Containers.cache("cdi-result-lookups").containsKey(ParametersKey.of("missing")));
+  }
+
+  @Test
+  void skipGet_alwaysRunsTheMethod_andCachesTheNewResult() {
+    assertEquals("fresh 1", catalog.refresh("k"));
+    assertEquals("fresh 2", catalog.refresh("k"));
+    assertEquals(2, catalog.refreshCalls());
+    assertEquals("fresh 2", Containers.cache("cdi-result-lookups").get(ParametersKey.of("k")));
+  }
+
+  /** Counts its executions. */
+  @ApplicationScoped
+  public static class Catalog {
+    private final AtomicInteger describe = new AtomicInteger();
+    private final AtomicInteger price = new AtomicInteger();
+    private final AtomicInteger lookup = new AtomicInteger();
+    private final AtomicInteger refresh = new AtomicInteger();
+
+    @CacheResult
+    public String describe(String sku) {
+      describe.incrementAndGet();
+      return "item " + sku;
+    }
+
+    @CacheResult(cacheName = "cdi-result-prices")
+    public Integer price(String region, @CacheKey String sku, int quantity) {
+      price.incrementAndGet();
+      return 100;
+    }
+
+    @CacheResult(cacheName = "cdi-result-lookups")
+    public String lookup(String name) {
+      lookup.incrementAndGet();
+      return null;
+    }
+
+    @CacheResult(cacheName = "cdi-result-lookups", skipGet = true)
+    public String refresh(String name) {
+      return "fresh " + refresh.incrementAndGet();
+    }
+
+    int describeCalls() {
+      return describe.get();
+    }
+
+    int priceCalls() {
+      return price.get();
+    }
+
+    int lookupCalls() {
+      return lookup.get();
+    }
+
+    int refreshCalls() {
+      return refresh.get();
+    }
+
+    void reset() {
+      describe.set(0);
+      price.set(0);
+      lookup.set(0);
+      refresh.set(0);
+    }
+  }
+}

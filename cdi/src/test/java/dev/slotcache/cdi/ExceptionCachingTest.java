@@ -1,0 +1,213 @@
+package dev.slotcache.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slotcache.testkit.LocalRedisCluster;
+import dev.slotcache.testkit.RedisClusterExtension;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.annotation.CacheResult;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code @CacheResult(exceptionCacheName = …)} with {@code cachedExceptions} / {@code nonCachedExceptions}. */
+@ExtendWith(RedisClusterExtension.class)
+class ExceptionCachingTest {
+
+  private static final String VALUES = "cdi-ex-values";
+  private static final String ERRORS = "cdi-ex-errors";
+
+  private static WeldContainer container;
+  private static Directory directory;
+
+  @BeforeAll
+  static void start(LocalRedisCluster cluster) {
+    Containers.useCluster(cluster);
+    container = Containers.start(Directory.class);
+    directory = container.select(Directory.class).get();
+  }
+
+  @AfterAll
+  static void stop() {
+    container.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    Containers.clear(VALUES, ERRORS);
+    directory.reset();
+  }
+
+  @Test
+  void everyException_isCachedAndRethrown_whenNoListIsGiven() {
+    NotFound first = assertThrows(NotFound.class, () -> directory.any("missing"));
+    NotFound second = assertThrows(NotFound.class, () -> directory.any("missing"));
+    assertEquals(1, directory.calls(), "the second call rethrows the cached exception");
+    assertNotSame(first, second);
+    assertEquals("no missing", second.getMessage());
+    assertInstanceOf(NotFound.class, Containers.cache(ERRORS).get(ParametersKey.of("missing")));
+    assertThrows(Timeout.class, () -> directory.any("slow"));
+    assertThrows(Timeout.class, () -> directory.any("slow"));
+    assertEquals(2, directory.calls());
+  }
+
+  @Test
+  void checkedException_isRethrownAsDeclared() {
+    Unavailable thrown = assertThrows(Unavailable.class, () -> directory.checked("k"));
+    assertEquals("k is unavailable", thrown.getMessage());
+    assertThrows(Unavailable.class, () -> directory.checked("k"));
+    assertEquals(1, directory.calls());
+  }
+
+  @Test
+  void cachedExceptions_selectWhatIsCached() {
+    assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
+    assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
+    assertEquals(1, directory.calls());
+    assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
+    assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
+    assertEquals(3, directory.calls(), "a Timeout is not among cachedExceptions");
+    assertFalse(Containers.cache(ERRORS).containsKey(ParametersKey.of("slow")));
+  }
+
+  @Test
+  void nonCachedExceptions_excludeWhatIsNotCached() {
+    assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
+    assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
+    assertEquals(2, directory.calls());
+    assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
+    assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
+    assertEquals(3, directory.calls());
+  }
+
+  @Test
+  void bothLists_cacheIncludedExceptionsThatAreNotExcluded() {
+    assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
+    assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
+    assertEquals(2, directory.calls(), "Timeout is a RuntimeException but excluded");
+    assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
+    assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
+    assertEquals(3, directory.calls());
+    assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
+    assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
+    assertEquals(5, directory.calls(), "a checked exception is not a RuntimeException");
+  }
+
+  @Test
+  void skipGet_skipsTheCachedExceptionToo_andCachesTheNextOne() throws Exception {
+    assertThrows(NotFound.class, () -> directory.any("missing"));
+    assertThrows(NotFound.class, () -> directory.fresh("missing"));
+    assertThrows(NotFound.class, () -> directory.fresh("missing"));
+    assertEquals(3, directory.calls(), "skipGet runs the method although an exception is cached");
+    directory.fresh("present");
+    directory.fresh("present");
+    assertEquals(5, directory.calls());
+    assertEquals("value of present", Containers.cache(VALUES).get(ParametersKey.of("present")));
+  }
+
+  @Test
+  void cachedValue_isReturnedBeforeTheExceptionCacheIsAsked() throws Exception {
+    Cache<Object, Object> errors = directory.touchCaches();
+    errors.put(ParametersKey.of("both"), new NotFound("stale"));
+    Containers.cache(VALUES).put(ParametersKey.of("both"), "cached value");
+    assertEquals("cached value", directory.any("both"));
+    assertEquals(0, directory.calls());
+    assertTrue(errors.containsKey(ParametersKey.of("both")));
+  }
+
+  /** Thrown for keys starting with "missing". */
+  public static class NotFound extends RuntimeException {
+    public NotFound(String message) {
+      super(message);
+    }
+  }
+
+  /** Thrown for keys starting with "slow". */
+  public static class Timeout extends RuntimeException {
+    public Timeout(String message) {
+      super(message);
+    }
+  }
+
+  /** A checked exception, thrown for keys starting with "checked". */
+  public static class Unavailable extends Exception {
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
+
+  /** Fails by key prefix and counts its executions. */
+  @ApplicationScoped
+  public static class Directory {
+    private final AtomicInteger calls = new AtomicInteger();
+
+    @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS)
+    public String any(String key) throws Unavailable {
+      return lookup(key);
+    }
+
+    @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS)
+    public String checked(String key) throws Unavailable {
+      calls.incrementAndGet();
+      throw new Unavailable(key + " is unavailable");
+    }
+
+    @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS, cachedExceptions = NotFound.class)
+    public String onlyNotFound(String key) throws Unavailable {
+      return lookup(key);
+    }
+
+    @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS, nonCachedExceptions = Timeout.class)
+    public String exceptTimeout(String key) throws Unavailable {
+      return lookup(key);
+    }
+
+    @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS, cachedExceptions = RuntimeException.class,
+        nonCachedExceptions = Timeout.class)
+    public String runtimeButNotTimeout(String key) throws Unavailable {
+      return lookup(key);
+    }
+
+    @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS, skipGet = true)
+    public String fresh(String key) throws Unavailable {
+      return lookup(key);
+    }
+
+    /** Makes sure both caches exist (through a call) and returns the exception cache. */
+    Cache<Object, Object> touchCaches() throws Unavailable {
+      any("warm-up");
+      calls.set(0);
+      return Containers.cache(ERRORS);
+    }
+
+    private String lookup(String key) throws Unavailable {
+      calls.incrementAndGet();
+      if (key.startsWith("missing")) {
+        throw new NotFound("no " + key);
+      } else if (key.startsWith("slow")) {
+        throw new Timeout(key + " timed out");
+      } else if (key.startsWith("checked")) {
+        throw new Unavailable(key + " is unavailable");
+      }
+      return "value of " + key;
+    }
+
+    int calls() {
+      return calls.get();
+    }
+
+    void reset() {
+      calls.set(0);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.slotcache.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.slotcache.testkit.LocalRedisCluster;
+import dev.slotcache.testkit.RedisClusterExtension;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.lang.annotation.Annotation;
+import java.net.URI;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.annotation.CacheDefaults;
+import javax.cache.annotation.CacheMethodDetails;
+import javax.cache.annotation.CacheRemove;
+import javax.cache.annotation.CacheRemoveAll;
+import javax.cache.annotation.CacheResolver;
+import javax.cache.annotation.CacheResolverFactory;
+import javax.cache.annotation.CacheResult;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Two Weld containers stand in for two application servers: each has its own CacheManager (its own connections,
+ * {@code CLIENT SETNAME server-a} / {@code server-b}) on the same cluster and namespace, so they share the caches.
+ */
+@ExtendWith(RedisClusterExtension.class)
+class TwoServersTest {
+
+  private static final String NAMESPACE = "cdi-servers-" + UUID.randomUUID().toString().substring(0, 8);
+
+  static String clusterUri;
+
+  private static LocalRedisCluster cluster;
+  private static WeldContainer serverA;
+  private static WeldContainer serverB;
+  private static Quotes quotesA;
+  private static Quotes quotesB;
+
+  @BeforeAll
+  static void start(LocalRedisCluster localCluster) {
+    cluster = localCluster;
+    clusterUri = localCluster.uri();
+    serverA = Containers.start(Quotes.class, ServerCacheResolverFactory.class, ServerA.class);
+    serverB = Containers.start(Quotes.class, ServerCacheResolverFactory.class, ServerB.class);
+    quotesA = serverA.select(Quotes.class).get();
+    quotesB = serverB.select(Quotes.class).get();
+  }
+
+  @AfterAll
+  static void stop() {
+    serverA.select(CacheManager.class).get().destroyCache("cdi-quotes");
+    serverA.close();
+    serverB.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    quotesA.invalidateAll();
+    quotesA.reset();
+    quotesB.reset();
+  }
+
+  @Test
+  void cacheResult_runsOncePerKey_acrossBothServers() {
+    for (int i = 0; i < 20; i++) {
+      Quotes first = i % 2 == 0 ? quotesA : quotesB;
+      Quotes second = i % 2 == 0 ? quotesB : quotesA;
+      assertEquals("quote S" + i, first.quote("S" + i));
+      assertEquals("quote S" + i, second.quote("S" + i));
+    }
+    assertEquals(10, quotesA.computed(), "server A computed only the keys it asked for first");
+    assertEquals(10, quotesB.computed(), "server B computed only the keys it asked for first");
+    CacheManager managerA = serverA.select(CacheManager.class).get();
+    CacheManager managerB = serverB.select(CacheManager.class).get();
+    assertNotEquals(managerA.getURI(), managerB.getURI());
+    StringBuilder clients = new StringBuilder();
+    for (LocalRedisCluster.Node master : cluster.masters()) {
+      try (Jedis jedis = master.connect()) {
+        clients.append(jedis.clientList());
+      }
+    }
+    assertTrue(clients.indexOf("name=server-a") >= 0 && clients.indexOf("name=server-b") >= 0, clients.toString());
+  }
+
+  @Test
+  void cacheRemove_onOneServer_makesTheOtherComputeAgain() {
+    quotesA.quote("X");
+    quotesB.quote("X");
+    assertEquals(1, quotesA.computed() + quotesB.computed());
+    quotesA.invalidate("X");
+    quotesB.quote("X");
+    quotesA.quote("X");
+    assertEquals(1, quotesB.computed(), "B recomputed after A's @CacheRemove");
+    assertEquals(1, quotesA.computed(), "A read B's fresh value");
+  }
+
+  @Test
+  void cacheRemoveAll_onOneServer_emptiesTheCacheForBoth() {
+    for (int i = 0; i < 5; i++) {
+      quotesA.quote("Y" + i);
+    }
+    quotesB.invalidateAll();
+    for (int i = 0; i < 5; i++) {
+      quotesA.quote("Y" + i);
+      quotesB.quote("Y" + i);
+    }
+    assertEquals(10, quotesA.computed());
+    assertEquals(0, quotesB.computed());
+  }
+
+  /** The application: the same class on both servers. */
+  @ApplicationScoped
+  @CacheDefaults(cacheName = "cdi-quotes", cacheResolverFactory = ServerCacheResolverFactory.class)
+  public static class Quotes {
+    private final AtomicInteger computed = new AtomicInteger();
+
+    @CacheResult
+    public String quote(String symbol) {
+      computed.incrementAndGet();
+      return "quote " + symbol;
+    }
+
+    @CacheRemove
+    public void invalidate(String symbol) {
+    }
+
+    @CacheRemoveAll
+    public void invalidateAll() {
+    }
+
+    int computed() {
+      return computed.get();
+    }
+
+    void reset() {
+      computed.set(0);
+    }
+  }
+
+  /** Resolves caches from the server's own CacheManager. */
+  @ApplicationScoped
+  public static class ServerCacheResolverFactory implements CacheResolverFactory {
+    @Inject
+    CacheManager manager;
+
+    private CacheResolverFactory delegate;
+
+    @PostConstruct
+    void init() {
+      delegate = new DefaultCacheResolverFactory(manager);
+    }
+
+    @Override
+    public CacheResolver getCacheResolver(CacheMethodDetails<? extends Annotation> details) {
+      return delegate.getCacheResolver(details);
+    }
+
+    @Override
+    public CacheResolver getExceptionCacheResolver(CacheMethodDetails<CacheResult> details) {
+      return delegate.getExceptionCacheResolver(details);
+    }
+  }
+
+  /** Server A's CacheManager. */
+  @ApplicationScoped
+  public static class ServerA {
+    @Produces
+    @ApplicationScoped
+    CacheManager manager() {
+      return open("server-a");
+    }
+
+    void close(@Disposes CacheManager manager) {
+      manager.close();
+    }
+  }
+
+  /** Server B's CacheManager. */
+  @ApplicationScoped
+  public static class ServerB {
+    @Produces
+    @ApplicationScoped
+    CacheManager manager() {
+      return open("server-b");
+    }
+
+    void close(@Disposes CacheManager manager) {
+      manager.close();
+    }
+  }
+
+  static CacheManager open(String clientName) {
+    URI uri = URI.create(clusterUri + "/" + NAMESPACE + "?client-name=" + clientName);
+    return Caching.getCachingProvider().getCacheManager(uri, TwoServersTest.class.getClassLoader());
+  }
+}
