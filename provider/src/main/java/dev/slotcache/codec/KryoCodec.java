@@ -39,7 +39,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * {@code ~k} followed by a canonical Kryo encoding: no back-references (equal keys may share or not share
  * sub-objects) and the elements of unordered sets and maps written in a sorted order.
  *
- * <p><b>Values.</b> One format byte, then Kryo's {@code writeClassAndObject} output with references on (cycles
+ * <p><b>Values.</b> A {@code byte[]} value is one format byte followed by its bytes. Any other value: one format
+ * byte, then Kryo's {@code writeClassAndObject} output with references on (cycles
  * and shared sub-objects survive). Classes without a dedicated serializer are written field by field with
  * their field names ({@code CompatibleFieldSerializer}, chunked): after a deploy that adds or removes fields,
  * older entries still decode (new fields keep their defaults), and a renamed field is left at its default —
@@ -52,6 +53,9 @@ public final class KryoCodec implements Codec {
 
   /** First byte of every encoded value; a new wire format gets a new number. */
   static final byte VALUE_FORMAT = 2;
+
+  /** First byte of a {@code byte[]} value stored as it is: no Kryo framing, one copy each way. */
+  static final byte RAW_BYTES_FORMAT = 3;
 
   /**
    * Common JDK classes written as a number instead of by name: fewer bytes and no class lookup per value. Their
@@ -147,6 +151,12 @@ public final class KryoCodec implements Codec {
   @Override
   public byte[] encodeValue(Object value, int headroom) {
     Objects.requireNonNull(value, "value");
+    if (value instanceof byte[] raw) {
+      byte[] bytes = new byte[headroom + 1 + raw.length];
+      bytes[headroom] = RAW_BYTES_FORMAT;
+      System.arraycopy(raw, 0, bytes, headroom + 1, raw.length);
+      return bytes;
+    }
     Worker worker = valueWorkers.obtain();
     try {
       Output output = worker.output;
@@ -170,6 +180,13 @@ public final class KryoCodec implements Codec {
   @Override
   public Object decodeValue(byte[] bytes, int offset) {
     Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length > offset && bytes[offset] == RAW_BYTES_FORMAT) {
+      if (bytes.length - offset - 1 > maxDecodeBytes) {
+        throw new CodecException("refusing to decode a value of " + bytes.length
+            + " bytes: larger than the limit of " + maxDecodeBytes + " bytes (slotcache.max-value-bytes)");
+      }
+      return Arrays.copyOfRange(bytes, offset + 1, bytes.length);
+    }
     if (bytes.length <= offset || bytes[offset] != VALUE_FORMAT) {
       throw new CodecException("not an encoded value: unknown format "
           + (bytes.length <= offset ? "(empty)" : Integer.toString(bytes[offset] & 0xff)));
@@ -199,7 +216,7 @@ public final class KryoCodec implements Codec {
   private Object decode(Pool<Worker> pool, byte[] bytes, int offset, String what) {
     if (bytes.length - offset > maxDecodeBytes) {
       throw new CodecException("refusing to decode a " + what + " of " + bytes.length
-          + " bytes: larger than the limit of " + maxDecodeBytes + " bytes (slotcache.codec.max-decode-bytes)");
+          + " bytes: larger than the limit of " + maxDecodeBytes + " bytes (slotcache.max-value-bytes)");
     }
     Worker worker = pool.obtain();
     try {

@@ -316,6 +316,20 @@ class KryoCodecTest {
   }
 
   @Test
+  void byteArrayValues_areStoredAsTheyAre_afterOneFormatByte() {
+    byte[] value = {1, 2, 3, (byte) 0xff};
+    byte[] encoded = codec.encodeValue(value, 5);
+    assertEquals(5 + 1 + value.length, encoded.length);
+    assertEquals(KryoCodec.RAW_BYTES_FORMAT, encoded[5]);
+    byte[] decoded = (byte[]) codec.decodeValue(encoded, 5);
+    assertArrayEquals(value, decoded);
+    assertNotSame(encoded, decoded);
+    assertArrayEquals(new byte[0], (byte[]) codec.decodeValue(codec.encodeValue(new byte[0])));
+    KryoCodec small = new KryoCodec(getClass().getClassLoader(), ClassPolicy.denyList(), 3);
+    assertThrows(CodecException.class, () -> small.decodeValue(codec.encodeValue(value)));
+  }
+
+  @Test
   void valueOfAChangedClass_matchesFieldsByName_neverByPosition() {
     DriftA before = new DriftA();
     before.first = "Ada";
