@@ -11,6 +11,7 @@ import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.persistence.Cacheable;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import javax.cache.Caching;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
@@ -105,6 +107,38 @@ class RegionSettingsTest {
       }
     } finally {
       Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
+  void stockRoute_readsAPropertiesResourceOnTheClassPath(LocalRedisCluster cluster) {
+    String before = System.getProperty("slotcache.uri");
+    System.setProperty("slotcache.uri", cluster.uri());
+    try {
+      Map<String, String> settings = Map.of(
+          "hibernate.cache.region.factory_class", "jcache",
+          "hibernate.javax.cache.provider", "dev.slotcache.spi.SlotcacheCachingProvider",
+          "hibernate.javax.cache.uri", "slotcache-hibernate-classpath.properties",
+          "hibernate.javax.cache.missing_cache_strategy", "create");
+      try (SessionFactory server = TwoServersContract.sessionFactory(database(), "create-drop", settings)) {
+        server.inTransaction(session -> session.persist(new Book(1L, "isbn-1", "from the class path", null)));
+        assertEquals("from the class path", TwoServersContract.title(server, 1L));
+        CacheManager manager = ((JCacheRegionFactory) server.unwrap(SessionFactoryImplementor.class).getCache()
+            .getRegionFactory()).getCacheManager();
+        assertEquals(180_000, ttlMillis(manager.getCache(BOOK)), "the resource's per-region setting");
+        assertTrue(manager.getURI().getScheme().equals("file") || manager.getURI().getScheme().equals("jar"),
+            manager.getURI().toString());
+        try (CacheManager probe = Caching.getCachingProvider().getCacheManager(
+            URI.create(cluster.uri() + "/classpath-route?client-name=probe"), getClass().getClassLoader())) {
+          assertTrue(probe.getCache(BOOK) != null, "the region lives in the resource's namespace on the cluster");
+        }
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty("slotcache.uri");
+      } else {
+        System.setProperty("slotcache.uri", before);
+      }
     }
   }
 
