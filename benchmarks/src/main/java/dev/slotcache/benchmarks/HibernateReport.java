@@ -1,6 +1,5 @@
 package dev.slotcache.benchmarks;
 
-import dev.slotcache.testkit.LocalRedisCluster;
 import java.util.Collection;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
@@ -23,16 +22,8 @@ public final class HibernateReport {
   }
 
   public static void main(String[] args) throws RunnerException {
-    String external = System.getenv("SLOTCACHE_URI");
-    LocalRedisCluster local = null;
-    String uri;
-    if (external != null && !external.isBlank()) {
-      uri = external.replaceAll("/[^/]*$", "").replaceAll("\\?.*$", "");
-    } else {
-      local = LocalRedisCluster.start(3);
-      uri = local.uri();
-    }
-    try {
+    try (BenchmarkCluster cluster = BenchmarkCluster.open()) {
+      String uri = cluster.uri();
       System.out.printf(Locale.ROOT, "%-8s %18s %18s %7s%n", "threads", "no cache op/s", "slotcache op/s", "ratio");
       for (String threadCount : System.getProperty("bench.threads", "1,4").split(",")) {
         int threads = Integer.parseInt(threadCount.trim());
@@ -41,11 +32,7 @@ public final class HibernateReport {
         System.out.printf(Locale.ROOT, "%-8d %18.0f %18.0f %7.2f%n", threads, none, slotcache, slotcache / none);
       }
       System.out.println("Entity lookup by id in a fresh session; H2 in server mode over TCP on loopback; "
-          + "Redis " + (local != null ? local.redisVersion() + ", 3 local masters" : "external"));
-    } finally {
-      if (local != null) {
-        local.close();
-      }
+          + "Redis " + cluster.description() + (cluster.isLocal() ? ", 3 local masters" : ""));
     }
   }
 

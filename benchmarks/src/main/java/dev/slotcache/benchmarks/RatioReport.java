@@ -1,6 +1,5 @@
 package dev.slotcache.benchmarks;
 
-import dev.slotcache.testkit.LocalRedisCluster;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,16 +33,8 @@ public final class RatioReport {
   }
 
   public static void main(String[] args) throws RunnerException {
-    String external = System.getenv("SLOTCACHE_URI");
-    LocalRedisCluster local = null;
-    String uri;
-    if (external != null && !external.isBlank()) {
-      uri = external.replaceAll("/[^/]*$", "").replaceAll("\\?.*$", "");
-    } else {
-      local = LocalRedisCluster.start(3);
-      uri = local.uri();
-    }
-    try {
+    try (BenchmarkCluster cluster = BenchmarkCluster.open()) {
+      String uri = cluster.uri();
       String[] operations = System.getProperty("bench.include", String.join("|", OPERATIONS)).split("\\|");
       int rounds = Integer.getInteger("bench.rounds", 2);
       List<Row> rows = new ArrayList<>();
@@ -69,11 +60,7 @@ public final class RatioReport {
           }
         }
       }
-      print(rows, local != null ? local.redisVersion() : "external");
-    } finally {
-      if (local != null) {
-        local.close();
-      }
+      print(rows, cluster.description());
     }
   }
 
