@@ -294,6 +294,88 @@ public final class LocalRedisCluster implements AutoCloseable {
     return servers.stream().map(RedisProcess::pid).toList();
   }
 
+  /**
+   * Kills the server of {@code node} with SIGKILL, as a crash would; its replica (if any) takes over after the
+   * cluster node timeout. The node stays down; {@link #close()} still cleans up.
+   *
+   * @throws IllegalStateException for an attached cluster or a node this cluster did not start
+   */
+  public void kill(Node node) {
+    ProcessHandle.of(processOf(node).pid()).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /** Freezes the server of {@code node} (SIGSTOP): it holds its connections but answers nothing until resumed. */
+  public void pause(Node node) {
+    signal(node, "STOP");
+  }
+
+  /** Lets a server frozen by {@link #pause(Node)} run again (SIGCONT). */
+  public void resume(Node node) {
+    signal(node, "CONT");
+  }
+
+  private void signal(Node node, String signal) {
+    long pid = processOf(node).pid();
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kill -" + signal + " " + pid, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling " + pid, e);
+    }
+  }
+
+  private RedisProcess processOf(Node node) {
+    for (RedisProcess process : servers) {
+      if (process.port == node.port()) {
+        return process;
+      }
+    }
+    throw new IllegalStateException("node " + node.hostAndPort() + " was not started by this cluster");
+  }
+
+  /**
+   * Waits until some node reports {@code cluster_state:ok} again and every slot has a reachable master, as after
+   * a failover; returns the masters then (ports may differ from {@link #masters()}, which is the start topology).
+   */
+  public List<HostAndPort> awaitHealthy(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no node answered";
+    while (System.nanoTime() < deadline) {
+      for (Node candidate : nodes) {
+        try (Jedis jedis = candidate.connect()) {
+          if (!jedis.clusterInfo().contains("cluster_state:ok")) {
+            last = candidate.hostAndPort() + " reports the cluster not ok";
+            continue;
+          }
+          List<HostAndPort> masters = new ArrayList<>();
+          int covered = 0;
+          for (ClusterNode view : ClusterNode.parseAll(jedis.clusterNodes())) {
+            if (view.isMaster() && !view.isUnhealthy() && view.slots() > 0) {
+              try (Jedis master = connect(HOST, view.port())) {
+                master.ping();
+                masters.add(new HostAndPort(HOST, view.port()));
+                covered += view.slots();
+              }
+            }
+          }
+          if (covered == SLOTS) {
+            return masters;
+          }
+          last = "masters that answer cover " + covered + " of " + SLOTS + " slots";
+        } catch (JedisException e) {
+          last = candidate.hostAndPort() + ": " + e.getMessage();
+        }
+      }
+      pause(50, "the cluster to heal");
+    }
+    throw new IllegalStateException("the cluster did not heal within " + timeout + ": " + last);
+  }
+
   /** Whether {@link #close()} was called (or the shutdown hook ran). */
   public synchronized boolean isClosed() {
     return closed;
