@@ -183,11 +183,8 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
 
   /** The value under k, applying the access TTL on a hit. */
   private V read(byte[] k) {
-    byte[] record;
     if (expiry.isPure() && expiry.accessMayChangeTtl()) {
-      long ttl = expiry.access();
-      record = ttl == Ttl.KEEP ? store.get(k) : store.getAndExpire(k, ttl);
-      return decode(k, record);
+      return decode(k, store.getAndExpire(k, expiry.access()));
     }
     V value = decode(k, store.get(k));
     if (value != null && !expiry.isPure()) {
@@ -218,8 +215,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     List<byte[]> records;
     boolean accessPerHit = !expiry.isPure();
     if (expiry.isPure() && expiry.accessMayChangeTtl()) {
-      long ttl = expiry.access();
-      records = ttl == Ttl.KEEP ? store.getAll(encoded) : store.getAllAndExpire(encoded, ttl);
+      records = store.getAllAndExpire(encoded, expiry.access());
     } else {
       records = store.getAll(encoded);
     }
@@ -1202,7 +1198,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       if (keys.isEmpty()) {
         return Collections.emptyIterator();
       }
-      List<byte[]> records = expiry.isPure() && expiry.accessMayChangeTtl() && expiry.access() != Ttl.KEEP
+      List<byte[]> records = expiry.isPure() && expiry.accessMayChangeTtl()
           ? store.getAllAndExpire(keys, expiry.access()) : store.getAll(keys);
       List<Entry<K, V>> entries = new ArrayList<>(keys.size());
       for (int i = 0; i < keys.size(); i++) {

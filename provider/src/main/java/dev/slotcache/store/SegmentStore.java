@@ -55,8 +55,14 @@ public final class SegmentStore {
     return call("get", redisKey, client -> client.get(redisKey));
   }
 
-  /** GET that also sets the TTL ({@code GETEX}); {@link Ttl#EXPIRE_NOW} reads and removes. */
+  /**
+   * GET that also sets the TTL ({@code GETEX}); {@link Ttl#EXPIRE_NOW} reads and removes, {@link Ttl#KEEP} only
+   * reads. Every {@link Ttl} value means what it says here, so no caller has to guard.
+   */
   public byte[] getAndExpire(byte[] key, long ttl) {
+    if (ttl == Ttl.KEEP) {
+      return get(key);
+    }
     byte[] redisKey = layout.redisKey(key);
     if (ttl == Ttl.EXPIRE_NOW) {
       return call("get", redisKey, client -> client.getDel(redisKey));
@@ -299,8 +305,14 @@ public final class SegmentStore {
     return Arrays.asList(results);
   }
 
-  /** GETEX (or GETDEL for {@link Ttl#EXPIRE_NOW}) of many keys, pipelined per master. Same order as keys. */
+  /**
+   * GETEX (GETDEL for {@link Ttl#EXPIRE_NOW}, plain {@link #getAll} for {@link Ttl#KEEP}) of many keys, pipelined
+   * per master. Same order as keys.
+   */
   public List<byte[]> getAllAndExpire(List<byte[]> keys, long ttl) {
+    if (ttl == Ttl.KEEP) {
+      return getAll(keys);
+    }
     byte[][] results = new byte[keys.size()][];
     GetExParams params = ttl == Ttl.PERSIST ? GetExParams.getExParams().persist()
         : ttl > 0 ? GetExParams.getExParams().px(ttl) : null;
