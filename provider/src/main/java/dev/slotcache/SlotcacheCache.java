@@ -76,6 +76,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private final ExpiryDecisions expiry;
   private final int maxValueBytes;
   private final int invokeRetries;
+  private final java.time.Duration retryTime;
   private final Class<?> keyType;
   private final Class<?> valueType;
   private final EventDispatcher<K, V> events;
@@ -88,7 +89,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private volatile boolean closed;
 
   SlotcacheCache(String name, SlotcacheCacheManager manager, SlotcacheConfiguration<K, V> configuration,
-      SegmentStore store, Codec codec, int maxValueBytes, int invokeRetries) {
+      SegmentStore store, Codec codec, int maxValueBytes, int invokeRetries, java.time.Duration retryTime) {
     this.name = requireNonNull(name, "name");
     this.unreadable = new UnreadableEntries(name);
     this.manager = requireNonNull(manager, "manager");
@@ -97,6 +98,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     this.codec = requireNonNull(codec, "codec");
     this.maxValueBytes = maxValueBytes;
     this.invokeRetries = invokeRetries;
+    this.retryTime = requireNonNull(retryTime, "retryTime");
     this.expiryPolicy = this.configuration.getExpiryPolicyFactory().create();
     this.expiry = new ExpiryDecisions(expiryPolicy, this.configuration.getTtlJitterPercent(),
         this.configuration.getMaxTtl());
@@ -744,15 +746,21 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNotClosed();
     byte[] k = encodeKey(key);
     requireNonNull(entryProcessor, "entryProcessor");
-    byte[] pending = null;
-    T pendingResult = null;
-    for (int attempt = 0; attempt <= invokeRetries; attempt++) {
-      backOff(attempt);
+    long deadline = System.nanoTime() + retryTime.toNanos();
+    // Commits whose reply was lost. One may still be applied later (its bytes can sit unread on a frozen node),
+    // so every later read checks all of them, not just the last.
+    List<Pending<T>> unknown = List.of();
+    int conflicts = 0;
+    for (int failures = 0; ; ) {
       try (SegmentStore.Watched watched = store.watch(k)) {
         byte[] record = watched.value();
-        if (pending != null && record != null && Arrays.equals(Record.header(record), Record.header(pending))) {
-          // The previous attempt was applied although its reply was lost: do not apply it twice.
-          return pendingResult;
+        for (Pending<T> pending : unknown) {
+          if (pending.applied(record)) {
+            // Applied although its reply was lost: not again, but reported exactly as a commit whose reply came.
+            countInvoke(pending.entry);
+            afterInvoke(pending.entry, pending.previous);
+            return pending.result;
+          }
         }
         V current = decode(k, record);
         ProcessedEntry entry = new ProcessedEntry(key, current);
@@ -773,17 +781,58 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
             afterInvoke(entry, current);
             return result;
           }
-          pending = null;
         } catch (StoreException e) {
-          if (!e.outcomeUnknown() || commit.record == null) {
-            throw e;
+          if (e.outcomeUnknown()) {
+            unknown = new ArrayList<>(unknown);
+            unknown.add(new Pending<>(commit, entry, current, result));
           }
-          pending = commit.record;
-          pendingResult = result;
+          throw e;
         }
+        if (++conflicts > invokeRetries) {
+          throw contended(k);
+        }
+        backOff(conflicts);
+      } catch (StoreException e) {
+        // A failover, a moved slot or a dropped connection: the same budget as every other operation.
+        if (!e.isTransient() || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        pauseBeforeRetry(++failures, deadline);
       }
     }
-    throw contended(k);
+  }
+
+  /**
+   * A commit whose reply was lost. It was applied when the entry now carries its record's stamp (a write), or is
+   * absent where it existed (a removal); otherwise the invocation runs again on what is stored now. (Not seen:
+   * a lost-reply write that was applied and then overwritten by another writer before this JVM read again; the
+   * invocation then applies twice. See docs/decisions.md.)
+   */
+  private final class Pending<T> {
+    final Commit commit;
+    final ProcessedEntry entry;
+    final V previous;
+    final T result;
+
+    Pending(Commit commit, ProcessedEntry entry, V previous, T result) {
+      this.commit = commit;
+      this.entry = entry;
+      this.previous = previous;
+      this.result = result;
+    }
+
+    boolean applied(byte[] stored) {
+      if (commit.record() == null) {
+        return stored == null && commit.expectedHeader() != null;
+      }
+      return stored != null && Arrays.equals(Record.header(stored), Record.header(commit.record()));
+    }
+  }
+
+  /** Waits before retrying after a transient failure: 10 ms doubling to 200 ms, never past the deadline. */
+  private static void pauseBeforeRetry(int failures, long deadline) {
+    long pause = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.min(200, 10L << Math.min(failures, 5)));
+    java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, Math.min(pause, deadline - System.nanoTime())));
   }
 
   private void countInvoke(ProcessedEntry entry) {

@@ -226,7 +226,8 @@ public final class SlotcacheCacheManager implements CacheManager {
     SegmentStore store = new SegmentStore(cluster, layout);
     int retries = setup.settings.intValue(SlotcacheSettings.INVOKE_MAX_RETRIES, 1, 100_000);
     clusterEvents.start();
-    return new SlotcacheCache<>(cacheName, this, configuration, store, codec, maxValueBytes, retries);
+    return new SlotcacheCache<>(cacheName, this, configuration, store, codec, maxValueBytes, retries,
+        setup.endpoint.maxRetryTime());
   }
 
   /**

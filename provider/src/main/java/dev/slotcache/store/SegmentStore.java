@@ -193,9 +193,7 @@ public final class SegmentStore {
       } catch (JedisException e) {
         throw failure("invoke", cluster.ownerOf(slot), e);
       } finally {
-        if (connection != null) {
-          connection.close();
-        }
+        release(connection);
       }
     }
     throw failure("invoke", cluster.ownerOf(slot), last);
@@ -237,16 +235,21 @@ public final class SegmentStore {
       try {
         Pipeline pipeline = new Pipeline(connection);
         pipeline.sendCommand(Protocol.Command.MULTI, NO_ARGS);
+        Response<?> queued;
         if (record == null) {
-          pipeline.del(redisKey);
+          queued = pipeline.del(redisKey);
         } else {
           SetParams params = SetParams.setParams();
           ttlParam(params, ttl);
-          pipeline.set(redisKey, record, params);
+          queued = pipeline.set(redisKey, record, params);
         }
         Response<Object> exec = pipeline.sendCommand(Protocol.Command.EXEC, NO_ARGS);
         pipeline.sync();
-        return exec.get() != null;
+        try {
+          return exec.get() != null;
+        } catch (JedisException e) {
+          throw reasonOfAbort(queued, e);
+        }
       } catch (JedisException e) {
         throw failure("invoke", connection.getHostAndPort().toString(), e);
       }
@@ -254,8 +257,39 @@ public final class SegmentStore {
 
     @Override
     public void close() {
-      connection.close();
+      release(connection);
     }
+  }
+
+  /**
+   * Returns a connection to its pool. Returning a broken one makes the pool open a replacement, which fails
+   * while its node is down ("Could not return the broken resource"): the broken connection is gone either way,
+   * so that is no failure of the operation.
+   */
+  private static void release(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (JedisException e) {
+      // see above: nothing is lost, and the caller's own outcome is already decided
+    }
+  }
+
+  /**
+   * EXECABORT says only that a transaction was discarded; the queued command's error says why (MOVED,
+   * CLUSTERDOWN or READONLY during a failover, OOM, ...). Nothing was applied either way.
+   */
+  private static JedisException reasonOfAbort(Response<?> queued, JedisException abort) {
+    try {
+      queued.get();
+    } catch (JedisException queuedError) {
+      return queuedError;
+    } catch (RuntimeException notAnError) {
+      // The command was queued ("QUEUED" does not build as its reply type): the abort itself is the reason.
+    }
+    return abort;
   }
 
   /** Outcome of {@link #replaceIfEqual}. */

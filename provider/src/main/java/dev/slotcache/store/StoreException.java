@@ -1,6 +1,12 @@
 package dev.slotcache.store;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import javax.cache.CacheException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /** A Redis operation failed: unreachable node, timeout, cluster down. The message names cache and node. */
 public class StoreException extends CacheException {
@@ -30,4 +36,32 @@ public class StoreException extends CacheException {
   public StoreException(String message) {
     this(message, null, false);
   }
+
+  /**
+   * Whether the failure is a passing state of the cluster that a retry within the retry budget may overcome:
+   * a dropped or refused connection, a timeout, a moved slot, {@code CLUSTERDOWN} or {@code TRYAGAIN} during a
+   * failover or resharding, a replica that was a master ({@code READONLY}), a node still loading its data.
+   */
+  public boolean isTransient() {
+    for (Throwable t = getCause(); t != null; t = t.getCause()) {
+      if (t instanceof JedisConnectionException || t instanceof JedisRedirectionException
+          || t instanceof JedisClusterOperationException || t instanceof SocketTimeoutException
+          || t instanceof ConnectException) {
+        return true;
+      }
+      if (t instanceof JedisDataException) {
+        String message = t.getMessage() == null ? "" : t.getMessage();
+        for (String prefix : TRANSIENT_REPLIES) {
+          if (message.startsWith(prefix)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static final String[] TRANSIENT_REPLIES = {"CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK", "READONLY",
+      "LOADING", "MASTERDOWN"};
 }
