@@ -158,6 +158,11 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /** This JVM's statistics of the cache (counting only while enabled). */
+  CacheStatistics statistics() {
+    return statistics;
+  }
+
   /** The effective configuration (a copy). */
   CompleteConfiguration<K, V> configuration() {
     return configurationCopy();

@@ -30,7 +30,7 @@ import redis.clients.jedis.params.SetParams;
  * <p>Knows Redis and nothing of JCache. Every failure leaves as a {@link StoreException} naming the cache,
  * the operation and the node. Thread-safe.
  */
-public final class SegmentStore {
+public class SegmentStore {
 
   /** Returned by write methods asked not to return the old value, when the key was present. */
   public static final byte[] PRESENT = new byte[0];
@@ -183,7 +183,7 @@ public final class SegmentStore {
         Response<byte[]> value = pipeline.get(redisKey);
         pipeline.sync();
         watched.get();
-        Watched handle = new Watched(connection, redisKey, value.get());
+        Watched handle = new WatchedKey(connection, redisKey, value.get());
         connection = null;
         return handle;
       } catch (redis.clients.jedis.exceptions.JedisRedirectionException
@@ -205,26 +205,37 @@ public final class SegmentStore {
    * A key under {@code WATCH} with the value read, on its own connection. {@link #commit} writes only if nobody
    * changed the key since; {@link #close} returns the connection. Confined to one thread.
    */
-  public final class Watched implements AutoCloseable {
-    private final Connection connection;
-    private final byte[] redisKey;
-    private final byte[] value;
-
-    Watched(Connection connection, byte[] redisKey, byte[] value) {
-      this.connection = connection;
-      this.redisKey = redisKey;
-      this.value = value;
-    }
-
+  public interface Watched extends AutoCloseable {
     /** The stored record when the key was watched, or null. */
-    public byte[] value() {
-      return value;
-    }
+    byte[] value();
 
     /**
      * {@code MULTI}, SET (or DEL when {@code record} is null), {@code EXEC}: true when applied, false when the
      * key changed since it was watched. A lost reply raises a {@link StoreException} whose outcome is unknown.
      */
+    boolean commit(byte[] record, long ttl);
+
+    @Override
+    void close();
+  }
+
+  private final class WatchedKey implements Watched {
+    private final Connection connection;
+    private final byte[] redisKey;
+    private final byte[] value;
+
+    WatchedKey(Connection connection, byte[] redisKey, byte[] value) {
+      this.connection = connection;
+      this.redisKey = redisKey;
+      this.value = value;
+    }
+
+    @Override
+    public byte[] value() {
+      return value;
+    }
+
+    @Override
     public boolean commit(byte[] record, long ttl) {
       if (record != null && ttl == Ttl.EXPIRE_NOW) {
         if (value == null) {

@@ -1,0 +1,127 @@
+package dev.slotcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.slotcache.codec.ClassPolicy;
+import dev.slotcache.codec.KryoCodec;
+import dev.slotcache.configuration.SlotcacheConfiguration;
+import dev.slotcache.store.ClusterEndpoint;
+import dev.slotcache.store.RedisCluster;
+import dev.slotcache.store.SegmentStore;
+import dev.slotcache.store.SegmentedKeyLayout;
+import dev.slotcache.store.StoreException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryUpdatedListener;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * A commit applied in Redis whose reply is lost: the retry recognises it, does not apply it again, and reports
+ * it as any commit (statistics, events). The store is the real one on the real cluster; only the reply of the
+ * first commit is thrown away after Redis applied it.
+ */
+class InvokeLostReplyTest extends ClusterTest {
+
+  static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+
+  @Test
+  void invoke_replyOfAnAppliedCommitLost_appliedOnceCountedOnceAnnouncedOnce() {
+    SlotcacheCacheManager slotcache = manager.unwrap(SlotcacheCacheManager.class);
+    List<String> seeds = cluster.masters().stream().map(n -> n.host() + ":" + n.port()).toList();
+    RedisCluster redis = new RedisCluster(new ClusterEndpoint(seeds, null, null, false, Duration.ofSeconds(2),
+        Duration.ofSeconds(2), 5, Duration.ofSeconds(10), 4, "lost-reply"));
+    LosingFirstReplies store = new LosingFirstReplies(redis, new SegmentedKeyLayout(namespace, "counters", 16));
+    SlotcacheConfiguration<String, Integer> configuration = new SlotcacheConfiguration<>();
+    configuration.setTypes(String.class, Integer.class).setStatisticsEnabled(true);
+    configuration.setSegments(16).setTtlJitterPercent(0);
+    configuration.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(Recorder.class), null, true, true));
+    EVENTS.clear();
+    SlotcacheCache<String, Integer> cache = new SlotcacheCache<>("counters", slotcache, configuration, store,
+        new KryoCodec(getClass().getClassLoader(), ClassPolicy.parse(null), 1 << 20), 1 << 20, 100,
+        Duration.ofSeconds(10));
+    try {
+      store.lose.set(1);
+      assertEquals("created", cache.invoke("n", (entry, args) -> {
+        entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
+        return "created";
+      }));
+      store.lose.set(1);
+      assertEquals("updated", cache.invoke("n", (entry, args) -> {
+        entry.setValue(entry.getValue() + 1);
+        return "updated";
+      }));
+
+      assertEquals(2, store.lost.get(), "two replies were lost");
+      assertEquals(2, cache.get("n"), "each invocation applied once");
+      assertEquals(List.of("CREATED n=1", "UPDATED n=2 (was 1)"), EVENTS);
+      var statistics = cache.statistics();
+      assertEquals(2, statistics.getCachePuts());
+      assertEquals(1 + 1, statistics.getCacheHits(), "the update's hit and the get's");
+      assertEquals(1, statistics.getCacheMisses(), "the creation's miss");
+    } finally {
+      cache.closeInternal();
+      store.clear();
+      redis.close();
+    }
+  }
+
+  /** The real store, except that the next {@code lose} commits are applied and then report a lost reply. */
+  static final class LosingFirstReplies extends SegmentStore {
+    final AtomicInteger lose = new AtomicInteger();
+    final AtomicInteger lost = new AtomicInteger();
+
+    LosingFirstReplies(RedisCluster cluster, SegmentedKeyLayout layout) {
+      super(cluster, layout);
+    }
+
+    @Override
+    public Watched watch(byte[] key) {
+      Watched real = super.watch(key);
+      return new Watched() {
+        @Override
+        public byte[] value() {
+          return real.value();
+        }
+
+        @Override
+        public boolean commit(byte[] record, long ttl) {
+          boolean applied = real.commit(record, ttl);
+          if (applied && lose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            lost.incrementAndGet();
+            throw new StoreException("reply lost (injected)", new JedisConnectionException("injected"), true);
+          }
+          return applied;
+        }
+
+        @Override
+        public void close() {
+          real.close();
+        }
+      };
+    }
+  }
+
+  public static final class Recorder implements CacheEntryCreatedListener<String, Integer>,
+      CacheEntryUpdatedListener<String, Integer>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      events.forEach(e -> EVENTS.add("CREATED " + e.getKey() + "=" + e.getValue()));
+    }
+
+    @Override
+    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      events.forEach(e -> EVENTS.add("UPDATED " + e.getKey() + "=" + e.getValue() + " (was " + e.getOldValue() + ")"));
+    }
+  }
+}
