@@ -1,7 +1,6 @@
 package dev.slotcache.event;
 
 import java.io.Closeable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,15 +75,6 @@ public final class EventDispatcher<K, V> {
         }
       }
     }
-  }
-
-  /** The registered configurations, in registration order. */
-  public List<CacheEntryListenerConfiguration<K, V>> configurations() {
-    List<CacheEntryListenerConfiguration<K, V>> all = new ArrayList<>();
-    for (Registration<K, V> registration : registrations) {
-      all.add(registration.configuration);
-    }
-    return all;
   }
 
   /** Whether any listener wants events of {@code type}: only then do operations fetch what the event needs. */
