@@ -80,6 +80,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private final Class<?> valueType;
   private final EventDispatcher<K, V> events;
   private final CacheStatistics statistics = new CacheStatistics();
+  private final CacheConfigurationBean configurationBean;
   private final UnreadableEntries unreadable;
   private final WriteThrough<K, V> writer;
   private final ReadThrough<K, V> loader;
@@ -116,11 +117,22 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         : this.configuration.getCacheLoaderFactory().create();
     this.loader = cacheLoader == null ? null : new ReadThrough<>(cacheLoader);
     this.readThrough = this.configuration.isReadThrough() && loader != null;
-    if (this.configuration.isStatisticsEnabled()) {
-      setStatisticsEnabled(true);
-    }
-    if (this.configuration.isManagementEnabled()) {
-      setManagementEnabled(true);
+    this.configurationBean = new CacheConfigurationBean(this::configurationCopy);
+    try {
+      if (this.configuration.isStatisticsEnabled()) {
+        setStatisticsEnabled(true);
+      }
+      if (this.configuration.isManagementEnabled()) {
+        setManagementEnabled(true);
+      }
+    } catch (RuntimeException e) {
+      // The manager never sees this cache: undo what was opened (listeners, the user's resources, a bean).
+      try {
+        closeInternal();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 
@@ -130,9 +142,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       configuration.setStatisticsEnabled(enabled);
       statistics.setEnabled(enabled);
       if (enabled) {
-        MBeans.register(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name, statistics);
+        MBeans.register(MBeans.Kind.CacheStatistics, manager.getURI(), name, statistics);
       } else {
-        MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name);
+        MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI(), name, statistics);
       }
     }
   }
@@ -142,10 +154,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     synchronized (configuration) {
       configuration.setManagementEnabled(enabled);
       if (enabled) {
-        MBeans.register(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name,
-            new CacheConfigurationBean(this::configurationCopy));
+        MBeans.register(MBeans.Kind.CacheConfiguration, manager.getURI(), name, configurationBean);
       } else {
-        MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name);
+        MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI(), name, configurationBean);
       }
     }
   }
@@ -1092,12 +1103,28 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /** Closes this handle (listeners, threads, MXBeans); the data stays in Redis. */
+  /**
+   * Closes this handle (MXBeans, listeners, threads); the data stays in Redis. A failure to unregister an MXBean
+   * is thrown once everything else is closed.
+   */
   void closeInternal() {
     if (closed) {
       return;
     }
     closed = true;
+    CacheException unregistering = null;
+    for (MBeans.Kind kind : MBeans.Kind.values()) {
+      try {
+        MBeans.unregister(kind, manager.getURI(), name,
+            kind == MBeans.Kind.CacheStatistics ? statistics : configurationBean);
+      } catch (CacheException e) {
+        if (unregistering == null) {
+          unregistering = e;
+        } else {
+          unregistering.addSuppressed(e);
+        }
+      }
+    }
     if (events.hasListeners()) {
       manager.clusterEvents().listening(name, false);
     }
@@ -1106,14 +1133,15 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     if (executor != null) {
       executor.shutdown();
     }
-    MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name);
-    MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name);
     for (AutoCloseable resource : closeables()) {
       try {
         resource.close();
       } catch (Exception e) {
         // A user's loader or writer failing to close must not keep the cache open.
       }
+    }
+    if (unregistering != null) {
+      throw unregistering;
     }
   }
 
