@@ -9,6 +9,7 @@ import dev.slotcache.event.EventDispatcher;
 import dev.slotcache.expiry.ExpiryDecisions;
 import dev.slotcache.integration.ReadThrough;
 import dev.slotcache.integration.WriteThrough;
+import dev.slotcache.internal.UserResources;
 import dev.slotcache.management.CacheConfigurationBean;
 import dev.slotcache.management.CacheStatistics;
 import dev.slotcache.management.MBeans;
@@ -1104,8 +1105,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   }
 
   /**
-   * Closes this handle (MXBeans, listeners, threads); the data stays in Redis. A failure to unregister an MXBean
-   * is thrown once everything else is closed.
+   * Closes this handle: MXBeans, listeners, threads, and the user's writer, loader and expiry policy; the data
+   * stays in Redis. A user's resource that fails to close is logged (see {@link UserResources}); a failure to
+   * unregister an MXBean is thrown once everything else is closed.
    */
   void closeInternal() {
     if (closed) {
@@ -1128,33 +1130,19 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     if (events.hasListeners()) {
       manager.clusterEvents().listening(name, false);
     }
-    events.close();
+    UserResources closing = new UserResources(name);
+    events.close(closing);
     ExecutorService executor = loads;
     if (executor != null) {
       executor.shutdown();
     }
-    for (AutoCloseable resource : closeables()) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        // A user's loader or writer failing to close must not keep the cache open.
-      }
-    }
+    closing.close("writer", writer == null ? null : writer.delegate());
+    closing.close("loader", loader == null ? null : loader.delegate());
+    closing.close("expiry policy", expiryPolicy);
+    closing.warnOfFailures();
     if (unregistering != null) {
       throw unregistering;
     }
-  }
-
-  private List<AutoCloseable> closeables() {
-    List<AutoCloseable> all = new ArrayList<>();
-    Object[] candidates = {writer == null ? null : writer.delegate(), loader == null ? null : loader.delegate(),
-        expiryPolicy};
-    for (Object candidate : candidates) {
-      if (candidate instanceof AutoCloseable closeable) {
-        all.add(closeable);
-      }
-    }
-    return all;
   }
 
   @Override
