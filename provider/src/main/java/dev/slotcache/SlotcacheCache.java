@@ -9,6 +9,7 @@ import dev.slotcache.event.EventDispatcher;
 import dev.slotcache.expiry.ExpiryDecisions;
 import dev.slotcache.integration.ReadThrough;
 import dev.slotcache.integration.WriteThrough;
+import dev.slotcache.internal.UserResources;
 import dev.slotcache.management.CacheConfigurationBean;
 import dev.slotcache.management.CacheStatistics;
 import dev.slotcache.management.MBeans;
@@ -81,6 +82,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private final Class<?> valueType;
   private final EventDispatcher<K, V> events;
   private final CacheStatistics statistics = new CacheStatistics();
+  private final CacheConfigurationBean configurationBean;
   private final UnreadableEntries unreadable;
   private final WriteThrough<K, V> writer;
   private final ReadThrough<K, V> loader;
@@ -118,11 +120,22 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
         : this.configuration.getCacheLoaderFactory().create();
     this.loader = cacheLoader == null ? null : new ReadThrough<>(cacheLoader);
     this.readThrough = this.configuration.isReadThrough() && loader != null;
-    if (this.configuration.isStatisticsEnabled()) {
-      setStatisticsEnabled(true);
-    }
-    if (this.configuration.isManagementEnabled()) {
-      setManagementEnabled(true);
+    this.configurationBean = new CacheConfigurationBean(this::configurationCopy);
+    try {
+      if (this.configuration.isStatisticsEnabled()) {
+        setStatisticsEnabled(true);
+      }
+      if (this.configuration.isManagementEnabled()) {
+        setManagementEnabled(true);
+      }
+    } catch (RuntimeException e) {
+      // The manager never sees this cache: undo what was opened (listeners, the user's resources, a bean).
+      try {
+        closeInternal();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 
@@ -132,9 +145,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
       configuration.setStatisticsEnabled(enabled);
       statistics.setEnabled(enabled);
       if (enabled) {
-        MBeans.register(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name, statistics);
+        MBeans.register(MBeans.Kind.CacheStatistics, manager.getURI(), name, statistics);
       } else {
-        MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name);
+        MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI(), name, statistics);
       }
     }
   }
@@ -144,10 +157,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     synchronized (configuration) {
       configuration.setManagementEnabled(enabled);
       if (enabled) {
-        MBeans.register(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name,
-            new CacheConfigurationBean(this::configurationCopy));
+        MBeans.register(MBeans.Kind.CacheConfiguration, manager.getURI(), name, configurationBean);
       } else {
-        MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name);
+        MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI(), name, configurationBean);
       }
     }
   }
@@ -1142,41 +1154,45 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /** Closes this handle (listeners, threads, MXBeans); the data stays in Redis. */
+  /**
+   * Closes this handle: MXBeans, listeners, threads, and the user's writer, loader and expiry policy; the data
+   * stays in Redis. A user's resource that fails to close is logged (see {@link UserResources}); a failure to
+   * unregister an MXBean is thrown once everything else is closed.
+   */
   void closeInternal() {
     if (closed) {
       return;
     }
     closed = true;
+    CacheException unregistering = null;
+    for (MBeans.Kind kind : MBeans.Kind.values()) {
+      try {
+        MBeans.unregister(kind, manager.getURI(), name,
+            kind == MBeans.Kind.CacheStatistics ? statistics : configurationBean);
+      } catch (CacheException e) {
+        if (unregistering == null) {
+          unregistering = e;
+        } else {
+          unregistering.addSuppressed(e);
+        }
+      }
+    }
     if (events.hasListeners()) {
       manager.clusterEvents().listening(name, false);
     }
-    events.close();
+    UserResources closing = new UserResources(name);
+    events.close(closing);
     ExecutorService executor = loads;
     if (executor != null) {
       executor.shutdown();
     }
-    MBeans.unregister(MBeans.Kind.CacheStatistics, manager.getURI().toString(), name);
-    MBeans.unregister(MBeans.Kind.CacheConfiguration, manager.getURI().toString(), name);
-    for (AutoCloseable resource : closeables()) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        // A user's loader or writer failing to close must not keep the cache open.
-      }
+    closing.close("writer", writer == null ? null : writer.delegate());
+    closing.close("loader", loader == null ? null : loader.delegate());
+    closing.close("expiry policy", expiryPolicy);
+    closing.warnOfFailures();
+    if (unregistering != null) {
+      throw unregistering;
     }
-  }
-
-  private List<AutoCloseable> closeables() {
-    List<AutoCloseable> all = new ArrayList<>();
-    Object[] candidates = {writer == null ? null : writer.delegate(), loader == null ? null : loader.delegate(),
-        expiryPolicy};
-    for (Object candidate : candidates) {
-      if (candidate instanceof AutoCloseable closeable) {
-        all.add(closeable);
-      }
-    }
-    return all;
   }
 
   @Override

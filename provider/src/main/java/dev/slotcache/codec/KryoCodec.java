@@ -194,11 +194,6 @@ public final class KryoCodec implements Codec {
     return decode(valueWorkers, bytes, offset + 1, "value");
   }
 
-  /** The policy that guards decoding. */
-  public ClassPolicy classPolicy() {
-    return classPolicy;
-  }
-
   private byte[] encode(Pool<Worker> pool, Object object, String what) {
     Worker worker = pool.obtain();
     try {

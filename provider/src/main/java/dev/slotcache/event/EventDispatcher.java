@@ -1,7 +1,7 @@
 package dev.slotcache.event;
 
+import dev.slotcache.internal.UserResources;
 import java.io.Closeable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,27 +64,23 @@ public final class EventDispatcher<K, V> {
     }
   }
 
-  /** Removes a listener (closing it when it is {@link Closeable}); unknown configurations are ignored. */
+  /**
+   * Removes a listener, closing it and its filter when they are {@link Closeable} (a failure to close is logged,
+   * see {@link UserResources}); unknown configurations are ignored.
+   */
   public void deregister(CacheEntryListenerConfiguration<K, V> configuration) {
     Objects.requireNonNull(configuration, "configuration");
+    UserResources closing = new UserResources(source.getName());
     synchronized (registrations) {
       for (Registration<K, V> registration : registrations) {
         if (registration.configuration.equals(configuration)) {
           registrations.remove(registration);
-          registration.close();
-          return;
+          registration.close(closing);
+          break;
         }
       }
     }
-  }
-
-  /** The registered configurations, in registration order. */
-  public List<CacheEntryListenerConfiguration<K, V>> configurations() {
-    List<CacheEntryListenerConfiguration<K, V>> all = new ArrayList<>();
-    for (Registration<K, V> registration : registrations) {
-      all.add(registration.configuration);
-    }
-    return all;
+    closing.warnOfFailures();
   }
 
   /** Whether any listener wants events of {@code type}: only then do operations fetch what the event needs. */
@@ -193,12 +189,15 @@ public final class EventDispatcher<K, V> {
     return executor;
   }
 
-  /** Closes every listener and stops the delivery thread. */
-  public void close() {
+  /**
+   * Closes every listener and filter through {@code closing} (which keeps their failures for the caller to
+   * report) and stops the delivery thread.
+   */
+  public void close(UserResources closing) {
     closed = true;
     synchronized (registrations) {
       for (Registration<K, V> registration : registrations) {
-        registration.close();
+        registration.close(closing);
       }
       registrations.clear();
     }
@@ -263,16 +262,9 @@ public final class EventDispatcher<K, V> {
       }
     }
 
-    void close() {
-      for (Object part : new Object[] {listener, filter}) {
-        if (part instanceof AutoCloseable closeable) {
-          try {
-            closeable.close();
-          } catch (Exception e) {
-            // Closing a user's listener or filter: its failure must not stop closing the others.
-          }
-        }
-      }
+    void close(UserResources closing) {
+      closing.close("listener", listener);
+      closing.close("filter", filter);
     }
   }
 }

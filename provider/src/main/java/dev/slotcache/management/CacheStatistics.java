@@ -7,6 +7,10 @@ import javax.cache.management.CacheStatisticsMXBean;
 /**
  * The statistics of one cache in this JVM, counted as the operations of this JVM see them (other JVMs keep
  * their own). Counting is cheap (striped adders) and happens only while statistics are enabled. Thread-safe.
+ *
+ * <p>{@link #getCacheEvictions()} is always 0: the cache has no size bound of its own, and when Redis evicts
+ * keys under {@code maxmemory} it tells no client. Redis counts them per node: {@code INFO stats},
+ * {@code evicted_keys} (for every cache on that node together).
  */
 public final class CacheStatistics implements CacheStatisticsMXBean {
 
@@ -14,7 +18,6 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   private final LongAdder misses = new LongAdder();
   private final LongAdder puts = new LongAdder();
   private final LongAdder removals = new LongAdder();
-  private final LongAdder evictions = new LongAdder();
   private final LongAdder getNanos = new LongAdder();
   private final LongAdder putNanos = new LongAdder();
   private final LongAdder removeNanos = new LongAdder();
@@ -52,12 +55,6 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     }
   }
 
-  public void evictions(long count) {
-    if (enabled && count > 0) {
-      evictions.add(count);
-    }
-  }
-
   /** Time spent in a get since {@code startNanos} ({@link System#nanoTime()}). */
   public void getTime(long startNanos) {
     if (enabled) {
@@ -88,7 +85,6 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     misses.reset();
     puts.reset();
     removals.reset();
-    evictions.reset();
     getNanos.reset();
     putNanos.reset();
     removeNanos.reset();
@@ -133,9 +129,10 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
     return removals.sum();
   }
 
+  /** Always 0: Redis evicts, not this JVM (see the class description). */
   @Override
   public long getCacheEvictions() {
-    return evictions.sum();
+    return 0;
   }
 
   @Override

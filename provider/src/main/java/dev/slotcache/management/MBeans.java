@@ -1,63 +1,182 @@
 package dev.slotcache.management;
 
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 import javax.cache.CacheException;
-import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Registers a cache's MXBeans in the platform MBeanServer under the names the spec gives:
- * {@code javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=<uri>,Cache=<name>}, with
- * {@code , : = \n} in names replaced by {@code .}. Nothing else is registered under {@code javax.cache}.
+ * Registers a cache's MXBeans in the platform MBeanServer. Nothing else is registered under {@code javax.cache}.
+ *
+ * <p><b>Names.</b> {@code javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=<uri>,Cache=<name>},
+ * with {@code , : = \n} replaced by {@code .} as the spec (and the TCK, which looks the beans up by name) has it.
+ * A value that is still no plain {@link ObjectName} value after that ({@code *} and {@code ?} would make a pattern,
+ * {@code "} a quoted value) is quoted instead, unreplaced ({@link ObjectName#quote}). The URI carries no
+ * credentials: user info and {@code user} / {@code password} options are left out.
+ *
+ * <p><b>One name, two caches.</b> When two caches map to one name ({@code a,b} and {@code a.b}), the first keeps
+ * the bean and the second gets none, with a warning; unregistering removes only the caller's own bean. The same
+ * cache opened again by another manager on the same URI (another class loader) takes the name over.
+ *
+ * <p>Every JMX failure arrives as a {@link CacheException} naming the cache. Thread-safe.
  */
 public final class MBeans {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MBeans.class);
+  /** Who holds each name registered here: tells a collision from a reopening. Guarded by itself. */
+  private static final Map<ObjectName, Holder> HOLDERS = new HashMap<>();
 
   /** The two kinds of bean. */
   public enum Kind { CacheConfiguration, CacheStatistics }
 
+  private record Holder(String managerUri, String cacheName, Object bean) {
+    boolean sameCache(String otherUri, String otherName) {
+      return managerUri.equals(otherUri) && cacheName.equals(otherName);
+    }
+  }
+
   private MBeans() {
   }
 
-  public static ObjectName name(Kind kind, String managerUri, String cacheName) {
+  public static ObjectName name(Kind kind, URI managerUri, String cacheName) {
+    String text = "javax.cache:type=" + kind + ",CacheManager=" + value(withoutCredentials(managerUri)) + ",Cache="
+        + value(cacheName);
     try {
-      return new ObjectName("javax.cache:type=" + kind + ",CacheManager=" + safe(managerUri) + ",Cache="
-          + safe(cacheName));
-    } catch (JMException e) {
-      throw new CacheException("cannot name the " + kind + " MBean of cache '" + cacheName + "'", e);
+      return new ObjectName(text);
+    } catch (JMException | RuntimeException e) {
+      throw new CacheException("cache '" + cacheName + "': cannot name its " + kind + " MBean (" + text + "): "
+          + describe(e), e);
     }
   }
 
-  /** Registers {@code bean}; a bean already there under the name is replaced. */
-  public static void register(Kind kind, String managerUri, String cacheName, Object bean) {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+  /**
+   * Registers {@code bean} as the {@code kind} bean of the cache, unless the name belongs to another cache (then
+   * logs a warning and registers nothing).
+   */
+  public static void register(Kind kind, URI managerUri, String cacheName, Object bean) {
     ObjectName name = name(kind, managerUri, cacheName);
-    try {
-      try {
-        server.registerMBean(bean, name);
-      } catch (InstanceAlreadyExistsException e) {
-        server.unregisterMBean(name);
-        server.registerMBean(bean, name);
-      }
-    } catch (JMException e) {
-      throw new CacheException("cannot register the " + kind + " MBean of cache '" + cacheName + "'", e);
-    }
-  }
-
-  public static void unregister(Kind kind, String managerUri, String cacheName) {
+    String uri = withoutCredentials(managerUri);
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    try {
-      server.unregisterMBean(name(kind, managerUri, cacheName));
-    } catch (InstanceNotFoundException e) {
-      // not registered: nothing to do
-    } catch (JMException e) {
-      throw new CacheException("cannot unregister the " + kind + " MBean of cache '" + cacheName + "'", e);
+    synchronized (HOLDERS) {
+      try {
+        Holder holder = HOLDERS.get(name);
+        if (server.isRegistered(name)) {
+          if (holder == null || !holder.sameCache(uri, cacheName)) {
+            LOG.warn("cache '{}' of {}: its {} MBean is not registered, because {} belongs to {} already (JMX names "
+                + "replace , : = and line breaks with .); give one of the caches another name to see both",
+                cacheName, uri, kind, name, holder == null ? "a bean registered elsewhere"
+                    : "cache '" + holder.cacheName + "' of " + holder.managerUri);
+            return;
+          }
+          if (holder.bean == bean) {
+            return;
+          }
+          server.unregisterMBean(name);
+        }
+        server.registerMBean(bean, name);
+        HOLDERS.put(name, new Holder(uri, cacheName, bean));
+      } catch (JMException | RuntimeException e) {
+        throw new CacheException("cache '" + cacheName + "' of " + uri + ": cannot register its " + kind + " MBean "
+            + name + ": " + describe(e), e);
+      }
     }
   }
 
-  private static String safe(String text) {
-    return text.replaceAll("[,:=\n]", ".");
+  /** Unregisters {@code bean} when it is what the cache's {@code kind} name holds; else does nothing. */
+  public static void unregister(Kind kind, URI managerUri, String cacheName, Object bean) {
+    ObjectName name = name(kind, managerUri, cacheName);
+    synchronized (HOLDERS) {
+      Holder holder = HOLDERS.get(name);
+      if (holder == null || holder.bean != bean) {
+        return;
+      }
+      HOLDERS.remove(name);
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+      } catch (InstanceNotFoundException e) {
+        // unregistered by someone else meanwhile: nothing left to do
+      } catch (JMException | RuntimeException e) {
+        throw new CacheException("cache '" + cacheName + "' of " + holder.managerUri + ": cannot unregister its "
+            + kind + " MBean " + name + ": " + describe(e), e);
+      }
+    }
+  }
+
+  /** JMX wraps the real reason (RuntimeOperationsException, RuntimeMBeanException, ...) without a message. */
+  private static String describe(Exception e) {
+    Throwable shown = e.getMessage() == null && e.getCause() != null ? e.getCause() : e;
+    return shown.toString();
+  }
+
+  /** The spec's mapping where its result is a plain value; else the text quoted. */
+  static String value(String text) {
+    String mapped = text.replaceAll("[,:=\n]", ".");
+    boolean plain = mapped.indexOf('"') < 0 && mapped.indexOf('*') < 0 && mapped.indexOf('?') < 0;
+    return plain ? mapped : ObjectName.quote(text);
+  }
+
+  /**
+   * The URI as bean names show it: without user info and without {@code user} or {@code password} options
+   * ({@code slotcache.} prefixed or not, any option ending in {@code password}); otherwise unchanged. Parsed the
+   * way the manager parses a {@code redis://} URI: the authority ends at the first {@code /} or {@code ?}, the
+   * user info at its last {@code @}, the options follow the first {@code ?}.
+   */
+  static String withoutCredentials(URI uri) {
+    String text = uri.toString();
+    int schemeEnd = text.indexOf("://");
+    if (schemeEnd >= 0) {
+      int start = schemeEnd + 3;
+      int end = start;
+      while (end < text.length() && text.charAt(end) != '/' && text.charAt(end) != '?') {
+        end++;
+      }
+      int at = text.lastIndexOf('@', end - 1);
+      if (at >= start) {
+        text = text.substring(0, start) + text.substring(at + 1);
+      }
+    }
+    int query = text.indexOf('?');
+    if (query < 0) {
+      return text;
+    }
+    StringJoiner kept = new StringJoiner("&");
+    boolean dropped = false;
+    for (String option : text.substring(query + 1).split("&", -1)) {
+      if (isCredential(option)) {
+        dropped = true;
+      } else {
+        kept.add(option);
+      }
+    }
+    if (!dropped) {
+      return text;
+    }
+    return text.substring(0, query) + (kept.length() == 0 ? "" : "?" + kept);
+  }
+
+  private static boolean isCredential(String option) {
+    int eq = option.indexOf('=');
+    String name = eq < 0 ? option : option.substring(0, eq);
+    try {
+      name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // not %-encoded properly: judge the raw text
+    }
+    name = name.strip().toLowerCase(Locale.ROOT);
+    if (name.startsWith("slotcache.")) {
+      name = name.substring("slotcache.".length());
+    }
+    return name.equals("user") || name.endsWith("password");
   }
 }
