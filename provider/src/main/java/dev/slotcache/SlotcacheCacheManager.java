@@ -20,6 +20,9 @@ import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -42,6 +45,8 @@ import javax.cache.spi.CachingProvider;
  */
 public final class SlotcacheCacheManager implements CacheManager {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlotcacheCacheManager.class);
+
   private final SlotcacheCachingProvider provider;
   private final URI uri;
   private final ClassLoader classLoader;
@@ -52,9 +57,12 @@ public final class SlotcacheCacheManager implements CacheManager {
   private final Codec codec;
   private final int maxValueBytes;
   private final ConcurrentMap<String, SlotcacheCache<?, ?>> caches = new ConcurrentHashMap<>();
+  /** What is recorded in the cluster for each open cache, to restore the registry when Redis lost it. */
+  private final ConcurrentMap<String, CacheDescriptor> descriptors = new ConcurrentHashMap<>();
   /** Tells this manager's events apart from other JVMs' (and other managers' in one JVM). */
   private final String nodeId = java.util.UUID.randomUUID().toString();
   private final ClusterEvents clusterEvents;
+  private volatile ScheduledExecutorService housekeeping;
   private volatile boolean closed;
 
   public SlotcacheCacheManager(SlotcacheCachingProvider provider, URI uri, ClassLoader classLoader,
@@ -142,22 +150,49 @@ public final class SlotcacheCacheManager implements CacheManager {
         throw new CacheException("cache '" + cacheName + "' already exists in " + uri);
       }
       SlotcacheConfiguration<K, V> effective = effectiveConfiguration(cacheName, configuration);
-      CacheDescriptor wanted = new CacheDescriptor(effective.getKeyType().getName(),
-          effective.getValueType().getName(), effective.getSegments());
+      CacheDescriptor wanted = CacheDescriptor.of(effective);
       byte[] existing = registry.register(cacheName, wanted.encode());
       if (existing != null) {
+        // Another JVM created it: what it recorded applies here too, unless this call explicitly asks otherwise.
         CacheDescriptor recorded = CacheDescriptor.decode(cacheName, existing);
-        if (!recorded.keyType().equals(wanted.keyType()) || !recorded.valueType().equals(wanted.valueType())) {
-          throw new CacheException("cache '" + cacheName + "' already exists in the cluster with key type "
-              + recorded.keyType() + " and value type " + recorded.valueType() + ", not " + wanted.keyType()
-              + " and " + wanted.valueType());
+        java.util.List<String> contradictions = recorded.contradictions(wanted, choices(cacheName, configuration));
+        if (!contradictions.isEmpty()) {
+          throw new CacheException("cache '" + cacheName + "' already exists in the cluster (namespace '"
+              + setup.namespace + "') with " + String.join("; ", contradictions) + ". Create it with the "
+              + "recorded configuration (" + recorded + "), destroyCache it first, or use another cache name");
         }
-        // Shared cache created by another JVM: adopt its layout.
-        effective.setSegments(recorded.segments());
+        adopt(cacheName, recorded, effective);
       }
       SlotcacheCache<K, V> cache = open(cacheName, effective);
+      descriptors.put(cacheName, CacheDescriptor.of(effective));
       caches.put(cacheName, cache);
       return cache;
+    }
+  }
+
+  /** Which parts of a createCache configuration its caller chose, rather than left to defaults. */
+  private CacheDescriptor.Choices choices(String cacheName, Configuration<?, ?> given) {
+    SlotcacheSettings settings = setup.settings;
+    SlotcacheConfiguration<?, ?> own = given instanceof SlotcacheConfiguration<?, ?> s ? s : null;
+    boolean expiry = given instanceof CompleteConfiguration<?, ?> complete
+        && !isDefaultExpiry(complete.getExpiryPolicyFactory())
+        || settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_WRITE) != null
+        || settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_CREATE) != null
+        || settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_ACCESS) != null;
+    return new CacheDescriptor.Choices(
+        own != null && own.getSegments() != null || settings.ownOfCache(cacheName, SlotcacheSettings.SEGMENTS) != null,
+        expiry,
+        own != null && own.getTtlJitterPercent() != null
+            || settings.ownOfCache(cacheName, SlotcacheSettings.TTL_JITTER) != null,
+        own != null && own.getMaxTtl() != null || settings.ownOfCache(cacheName, SlotcacheSettings.MAX_TTL) != null);
+  }
+
+  /** Applies a recorded descriptor to this JVM's configuration of the cache, saying what that changed. */
+  private void adopt(String cacheName, CacheDescriptor recorded, SlotcacheConfiguration<?, ?> effective) {
+    java.util.List<String> changed = recorded.applyTo(effective, classLoader, cacheName);
+    if (!changed.isEmpty()) {
+      LOG.info("cache {} in namespace {}: using the configuration its creator recorded in the cluster ({}) over "
+          + "this JVM's defaults ({})", cacheName, setup.namespace, recorded, String.join(", ", changed));
     }
   }
 
@@ -203,8 +238,9 @@ public final class SlotcacheCacheManager implements CacheManager {
         MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>()
             .setTypes(loadClass(cacheName, descriptor.keyType()), loadClass(cacheName, descriptor.valueType()));
         SlotcacheConfiguration<Object, Object> effective = effectiveConfiguration(cacheName, configuration);
-        effective.setSegments(descriptor.segments());
+        adopt(cacheName, descriptor, effective);
         cache = open(cacheName, effective);
+        descriptors.put(cacheName, CacheDescriptor.of(effective));
         caches.put(cacheName, cache);
       }
       return cache;
@@ -226,6 +262,7 @@ public final class SlotcacheCacheManager implements CacheManager {
     SegmentStore store = new SegmentStore(cluster, layout);
     int retries = setup.settings.intValue(SlotcacheSettings.INVOKE_MAX_RETRIES, 1, 100_000);
     clusterEvents.start();
+    startHousekeeping();
     return new SlotcacheCache<>(cacheName, this, configuration, store, codec, maxValueBytes, retries,
         setup.endpoint.maxRetryTime());
   }
@@ -311,6 +348,7 @@ public final class SlotcacheCacheManager implements CacheManager {
         return;
       }
       caches.remove(cacheName);
+      descriptors.remove(cacheName);
     }
     try {
       cache.destroyData();
@@ -359,6 +397,11 @@ public final class SlotcacheCacheManager implements CacheManager {
         }
       }
       caches.clear();
+      descriptors.clear();
+    }
+    ScheduledExecutorService keeper = housekeeping;
+    if (keeper != null) {
+      keeper.shutdownNow();
     }
     try {
       clusterEvents.close();
@@ -384,7 +427,52 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   /** A cache closed by its user: forget it, so getCache opens a fresh one. */
   void released(SlotcacheCache<?, ?> cache) {
-    caches.remove(cache.getName(), cache);
+    synchronized (caches) {
+      if (caches.remove(cache.getName(), cache)) {
+        descriptors.remove(cache.getName());
+      }
+    }
+  }
+
+  /**
+   * Every {@value #REGISTRY_CHECK_SECONDS} s while caches are open: when the cluster lost the cache registry (a
+   * restart without persistence, {@code FLUSHALL}, eviction), records this JVM's open caches again, so that JVMs
+   * started later still find them. A cache another JVM destroyed is not brought back: the registry is then intact.
+   */
+  private void checkRegistry() {
+    if (closed || descriptors.isEmpty()) {
+      return;
+    }
+    try {
+      if (registry.intact()) {
+        return;
+      }
+      java.util.Map<String, byte[]> open = new java.util.LinkedHashMap<>();
+      descriptors.forEach((name, descriptor) -> open.put(name, descriptor.encode()));
+      int restored = registry.restore(open);
+      LOG.warn("the cache registry of namespace {} was gone from the cluster (a restart without persistence, "
+          + "FLUSHALL or eviction); recorded this JVM's {} open cache(s) again: {}", setup.namespace, restored,
+          open.keySet());
+    } catch (RuntimeException e) {
+      LOG.debug("checking the cache registry of namespace {} failed; trying again in {} s", setup.namespace,
+          REGISTRY_CHECK_SECONDS, e);
+    }
+  }
+
+  private static final int REGISTRY_CHECK_SECONDS = 2;
+
+  private void startHousekeeping() {
+    if (housekeeping != null) {
+      return;
+    }
+    ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "slotcache-registry-" + setup.namespace);
+      thread.setDaemon(true);
+      return thread;
+    });
+    keeper.scheduleWithFixedDelay(this::checkRegistry, REGISTRY_CHECK_SECONDS, REGISTRY_CHECK_SECONDS,
+        TimeUnit.SECONDS);
+    housekeeping = keeper;
   }
 
   @Override

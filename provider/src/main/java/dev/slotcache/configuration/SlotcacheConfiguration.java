@@ -1,7 +1,6 @@
 package dev.slotcache.configuration;
 
 import java.time.Duration;
-import java.util.Objects;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 
@@ -82,9 +81,12 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
     return maxTtl;
   }
 
-  /** Caps every TTL (also turns eternal entries into ones that expire after {@code maxTtl}). */
+  /** Caps every TTL (also turns eternal entries into ones that expire after {@code maxTtl}); null for no cap. */
   public SlotcacheConfiguration<K, V> setMaxTtl(Duration maxTtl) {
-    Objects.requireNonNull(maxTtl, "maxTtl");
+    if (maxTtl == null) {
+      this.maxTtl = null;
+      return this;
+    }
     if (maxTtl.isNegative() || maxTtl.isZero()) {
       throw new IllegalArgumentException("maxTtl must be positive, was " + maxTtl);
     }

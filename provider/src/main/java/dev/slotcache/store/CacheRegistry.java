@@ -23,10 +23,37 @@ public final class CacheRegistry {
   public byte[] register(String cacheName, byte[] descriptor) {
     byte[] field = field(cacheName);
     return call("register cache '" + cacheName + "'", () -> {
-      long added = cluster.connected().client.hsetnx(key, field, descriptor);
-      return added == 1 ? null : cluster.connected().client.hget(key, field);
+      var client = cluster.connected().client;
+      client.hsetnx(key, SENTINEL, SENTINEL_VALUE);
+      long added = client.hsetnx(key, field, descriptor);
+      return added == 1 ? null : client.hget(key, field);
     });
   }
+
+  /**
+   * Whether the registry is still there. Its sentinel field is written with the first cache and never removed
+   * (destroying the last cache leaves it), so only a loss of the whole hash makes this false.
+   */
+  public boolean intact() {
+    return call("check the cache registry", () -> cluster.connected().client.hexists(key, SENTINEL));
+  }
+
+  /** Records the given caches where they are not recorded, with the sentinel; returns how many were added. */
+  public int restore(java.util.Map<String, byte[]> descriptors) {
+    return call("restore the cache registry", () -> {
+      var client = cluster.connected().client;
+      client.hsetnx(key, SENTINEL, SENTINEL_VALUE);
+      int added = 0;
+      for (java.util.Map.Entry<String, byte[]> entry : descriptors.entrySet()) {
+        added += (int) client.hsetnx(key, field(entry.getKey()), entry.getValue());
+      }
+      return added;
+    });
+  }
+
+  /** A field no cache can be confused with in practice (cache names with a NUL are not a thing). */
+  private static final byte[] SENTINEL = "\0registry".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SENTINEL_VALUE = "1".getBytes(StandardCharsets.UTF_8);
 
   /** The recorded descriptor of a cache, or null. */
   public byte[] lookup(String cacheName) {
