@@ -231,7 +231,8 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   /**
    * The configuration a new cache really gets: a copy of the caller's, with per-cache declarative settings and
-   * manager defaults filled in where the caller left them open.
+   * manager defaults filled in where the caller left them open. Declared statistics and management only switch
+   * on: a declared {@code false} leaves what the caller's configuration switched on.
    */
   private <K, V> SlotcacheConfiguration<K, V> effectiveConfiguration(String cacheName, Configuration<K, V> given) {
     SlotcacheConfiguration<K, V> effective;
@@ -256,6 +257,12 @@ public final class SlotcacheCacheManager implements CacheManager {
     Factory<ExpiryPolicy> declared = declaredExpiry(cacheName);
     if (declared != null && isDefaultExpiry(effective.getExpiryPolicyFactory())) {
       effective.setExpiryPolicyFactory(declared);
+    }
+    if (settings.valueForCache(cacheName, SlotcacheSettings.STATISTICS)) {
+      effective.setStatisticsEnabled(true);
+    }
+    if (settings.valueForCache(cacheName, SlotcacheSettings.MANAGEMENT)) {
+      effective.setManagementEnabled(true);
     }
     return effective;
   }

@@ -100,6 +100,10 @@ public final class SlotcacheSettings {
       duration(false), null,
       "TTL from creation and every access and update (TouchedExpiryPolicy) for caches whose configuration has the "
       + "default eternal expiry policy.");
+  public static final Setting<Boolean> STATISTICS = define("statistics", Scope.MANAGER_AND_CACHE, trueOrFalse(),
+      "false", "Turns statistics on (CacheStatisticsMXBean registered) for caches whose configuration has them off.");
+  public static final Setting<Boolean> MANAGEMENT = define("management", Scope.MANAGER_AND_CACHE, trueOrFalse(),
+      "false", "Turns management on (CacheMXBean registered) for caches whose configuration has it off.");
 
   /**
    * The three declarative expiry policies. At most one is given at each level (manager-wide, or for one cache);

@@ -113,7 +113,7 @@ class SettingsValidationTest {
   void perCacheTypo_listsThePerCacheSettings() {
     CacheException e = refused("slotcache.cache.orders.expire-after-wirte", "1m");
     assertMessage(e, "slotcache.cache.orders.expire-after-wirte", "segments", "ttl-jitter", "max-ttl",
-        "expire-after-write", "expire-after-create", "expire-after-access");
+        "expire-after-write", "expire-after-create", "expire-after-access", "statistics", "management");
     assertFalse(e.getMessage().contains("pool-size"), "lists manager-wide settings as per-cache: " + e.getMessage());
   }
 
@@ -149,7 +149,7 @@ class SettingsValidationTest {
       assertTrue(setting.key().equals(SlotcacheSettings.PREFIX + setting.name()), setting.key());
     }
     assertEquals(List.of("segments", "ttl-jitter", "max-ttl", "expire-after-write", "expire-after-create",
-        "expire-after-access"), SlotcacheSettings.perCacheNames());
+        "expire-after-access", "statistics", "management"), SlotcacheSettings.perCacheNames());
   }
 
   @Test
