@@ -48,9 +48,10 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   }
 
   /**
-   * Spreads the cache over {@code segments} hash slots (1 to 16384). More segments spread a cache more evenly
-   * over masters; fewer make {@code clear()} and iteration cheaper. Every JVM sharing a cache must agree:
-   * the first creator's value is recorded in the cluster and used by all.
+   * Spreads the cache over {@code segments} hash slots ({@value SlotcacheSettings#MIN_SEGMENTS} to
+   * {@value SlotcacheSettings#MAX_SEGMENTS}). More segments spread a cache more evenly over masters; fewer make
+   * {@code clear()} and iteration cheaper. Every JVM sharing a cache must agree: the first creator's value is
+   * recorded in the cluster and used by all.
    */
   public SlotcacheConfiguration<K, V> setSegments(int segments) {
     if (segments < SlotcacheSettings.MIN_SEGMENTS || segments > SlotcacheSettings.MAX_SEGMENTS) {
@@ -67,8 +68,9 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   }
 
   /**
-   * Shortens every TTL by a random 0 to {@code percent} % so that entries written together do not all expire
-   * together (thundering herd). 0 disables it.
+   * Shortens every TTL by a random 0 to {@code percent} % ({@code percent} at most
+   * {@value SlotcacheSettings#MAX_TTL_JITTER_PERCENT}) so that entries written together do not all expire together
+   * (thundering herd). 0 disables it.
    */
   public SlotcacheConfiguration<K, V> setTtlJitterPercent(int percent) {
     if (percent < SlotcacheSettings.MIN_TTL_JITTER_PERCENT || percent > SlotcacheSettings.MAX_TTL_JITTER_PERCENT) {
