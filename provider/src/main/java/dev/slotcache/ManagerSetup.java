@@ -31,6 +31,10 @@ final class ManagerSetup {
     this.namespace = namespace;
   }
 
+  /**
+   * Resolves and checks everything: every setting, manager-wide and per cache, is validated here, so a bad value
+   * fails when the manager is created.
+   */
   static ManagerSetup resolve(URI uri, ClassLoader classLoader, Properties properties) {
     List<Properties> layers = new ArrayList<>();
     layers.add(systemLayer());
@@ -66,10 +70,6 @@ final class ManagerSetup {
     if (configuredNamespace != null && !configuredNamespace.isBlank()) {
       namespace = configuredNamespace;
     }
-    if (!settings.unknownCacheKeys().isEmpty()) {
-      throw new CacheException("unknown per-cache settings " + settings.unknownCacheKeys()
-          + "; per-cache keys are slotcache.cache.<cache name>.<setting>");
-    }
     String user = parsed.user != null ? parsed.user : settings.get(SlotcacheSettings.USER);
     String password = parsed.password != null ? parsed.password : settings.get(SlotcacheSettings.PASSWORD);
     if (properties.getProperty(SlotcacheSettings.USER.key()) != null) {
@@ -79,10 +79,10 @@ final class ManagerSetup {
       password = properties.getProperty(SlotcacheSettings.PASSWORD.key());
     }
     ClusterEndpoint endpoint = new ClusterEndpoint(parsed.seeds, user, password,
-        parsed.tls || settings.booleanValue(SlotcacheSettings.TLS),
-        settings.duration(SlotcacheSettings.TIMEOUT), settings.duration(SlotcacheSettings.CONNECT_TIMEOUT),
-        settings.intValue(SlotcacheSettings.MAX_ATTEMPTS, 1, 100), settings.duration(SlotcacheSettings.MAX_RETRY_TIME),
-        settings.intValue(SlotcacheSettings.POOL_SIZE, 1, 10_000), settings.get(SlotcacheSettings.CLIENT_NAME));
+        parsed.tls || settings.value(SlotcacheSettings.TLS),
+        settings.value(SlotcacheSettings.TIMEOUT), settings.value(SlotcacheSettings.CONNECT_TIMEOUT),
+        settings.value(SlotcacheSettings.MAX_ATTEMPTS), settings.value(SlotcacheSettings.MAX_RETRY_TIME),
+        settings.value(SlotcacheSettings.POOL_SIZE), settings.value(SlotcacheSettings.CLIENT_NAME));
     return new ManagerSetup(settings, endpoint, namespace);
   }
 

@@ -260,7 +260,7 @@ public final class SlotcacheCacheManager implements CacheManager {
   private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration) {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
     SegmentStore store = new SegmentStore(cluster, layout);
-    int retries = setup.settings.intValue(SlotcacheSettings.INVOKE_MAX_RETRIES, 1, 100_000);
+    int retries = setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES);
     clusterEvents.start();
     startHousekeeping();
     return new SlotcacheCache<>(cacheName, this, configuration, store, codec, maxValueBytes, retries,
@@ -269,7 +269,8 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   /**
    * The configuration a new cache really gets: a copy of the caller's, with per-cache declarative settings and
-   * manager defaults filled in where the caller left them open.
+   * manager defaults filled in where the caller left them open. Declared statistics and management only switch
+   * on: a declared {@code false} leaves what the caller's configuration switched on.
    */
   private <K, V> SlotcacheConfiguration<K, V> effectiveConfiguration(String cacheName, Configuration<K, V> given) {
     SlotcacheConfiguration<K, V> effective;
@@ -282,20 +283,24 @@ public final class SlotcacheCacheManager implements CacheManager {
     }
     SlotcacheSettings settings = setup.settings;
     if (effective.getSegments() == null) {
-      effective.setSegments(SlotcacheSettings.parseInt(SlotcacheSettings.SEGMENTS.key(),
-          settings.forCache(cacheName, SlotcacheSettings.SEGMENTS), 1, 16384));
+      effective.setSegments(settings.valueForCache(cacheName, SlotcacheSettings.SEGMENTS));
     }
     if (effective.getTtlJitterPercent() == null) {
-      effective.setTtlJitterPercent(SlotcacheSettings.parseInt(SlotcacheSettings.TTL_JITTER.key(),
-          settings.forCache(cacheName, SlotcacheSettings.TTL_JITTER), 0, 50));
+      effective.setTtlJitterPercent(settings.valueForCache(cacheName, SlotcacheSettings.TTL_JITTER));
     }
-    String maxTtl = settings.forCache(cacheName, SlotcacheSettings.MAX_TTL);
+    java.time.Duration maxTtl = settings.valueForCache(cacheName, SlotcacheSettings.MAX_TTL);
     if (effective.getMaxTtl() == null && maxTtl != null) {
-      effective.setMaxTtl(SlotcacheSettings.parseDuration(SlotcacheSettings.MAX_TTL.key(), maxTtl));
+      effective.setMaxTtl(maxTtl);
     }
     Factory<ExpiryPolicy> declared = declaredExpiry(cacheName);
     if (declared != null && isDefaultExpiry(effective.getExpiryPolicyFactory())) {
       effective.setExpiryPolicyFactory(declared);
+    }
+    if (settings.valueForCache(cacheName, SlotcacheSettings.STATISTICS)) {
+      effective.setStatisticsEnabled(true);
+    }
+    if (settings.valueForCache(cacheName, SlotcacheSettings.MANAGEMENT)) {
+      effective.setManagementEnabled(true);
     }
     return effective;
   }
@@ -304,31 +309,24 @@ public final class SlotcacheCacheManager implements CacheManager {
     return factory == null || factory.create() instanceof EternalExpiryPolicy;
   }
 
+  /**
+   * The declared expiry policy of a cache: its own {@code slotcache.cache.<name>.expire-after-*} setting, else the
+   * manager-wide one (a cache's own replaces the manager-wide as a group); null when neither is set. The settings
+   * allow at most one per level.
+   */
   private Factory<ExpiryPolicy> declaredExpiry(String cacheName) {
     SlotcacheSettings settings = setup.settings;
-    String write = settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_WRITE);
-    String create = settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_CREATE);
-    String access = settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_ACCESS);
-    int given = (write != null ? 1 : 0) + (create != null ? 1 : 0) + (access != null ? 1 : 0);
-    if (given == 0) {
-      return null;
+    boolean own = SlotcacheSettings.EXPIRY_SETTINGS.stream().anyMatch(s -> settings.ownOfCache(cacheName, s) != null);
+    for (SlotcacheSettings.Setting<java.time.Duration> setting : SlotcacheSettings.EXPIRY_SETTINGS) {
+      java.time.Duration ttl = own ? settings.ownValueOfCache(cacheName, setting) : settings.value(setting);
+      if (ttl != null) {
+        Duration duration = new Duration(java.util.concurrent.TimeUnit.MILLISECONDS, ttl.toMillis());
+        return setting == SlotcacheSettings.EXPIRE_AFTER_WRITE ? ModifiedExpiryPolicy.factoryOf(duration)
+            : setting == SlotcacheSettings.EXPIRE_AFTER_CREATE ? CreatedExpiryPolicy.factoryOf(duration)
+            : TouchedExpiryPolicy.factoryOf(duration);
+      }
     }
-    if (given > 1) {
-      throw new CacheException("cache '" + cacheName + "': set only one of expire-after-write, "
-          + "expire-after-create and expire-after-access");
-    }
-    if (write != null) {
-      return ModifiedExpiryPolicy.factoryOf(duration(SlotcacheSettings.EXPIRE_AFTER_WRITE.key(), write));
-    }
-    if (create != null) {
-      return CreatedExpiryPolicy.factoryOf(duration(SlotcacheSettings.EXPIRE_AFTER_CREATE.key(), create));
-    }
-    return TouchedExpiryPolicy.factoryOf(duration(SlotcacheSettings.EXPIRE_AFTER_ACCESS.key(), access));
-  }
-
-  private static Duration duration(String key, String value) {
-    java.time.Duration d = SlotcacheSettings.parseDuration(key, value);
-    return d.isZero() ? Duration.ZERO : new Duration(java.util.concurrent.TimeUnit.MILLISECONDS, d.toMillis());
+    return null;
   }
 
   @Override

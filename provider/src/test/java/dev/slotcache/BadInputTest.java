@@ -2,12 +2,16 @@ package dev.slotcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slotcache.codec.ClassPolicy;
+import dev.slotcache.codec.KryoCodec;
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.spi.SlotcacheCachingProvider;
+import dev.slotcache.store.Record;
 import dev.slotcache.store.SegmentedKeyLayout;
 import dev.slotcache.testkit.LocalRedisCluster;
 import java.net.ServerSocket;
@@ -163,6 +167,10 @@ class BadInputTest extends ClusterTest {
     Cache<String, Object> objects = manager.createCache("objects", new MutableConfiguration<>());
     objects.put("k", new Holder("payload"));
     byte[] stored = raw.get(redisKeyOf("objects", "k"));
+    assertTrue(Record.isRecord(stored), "no Slotcache record under the key");
+    Object decoded = new KryoCodec(getClass().getClassLoader(), ClassPolicy.denyList(), stored.length)
+        .decodeValue(stored, Record.HEADER_LENGTH);
+    assertEquals("payload", assertInstanceOf(Holder.class, decoded).content, "the stored entry holds what was put");
     Properties strict = new Properties();
     strict.setProperty("slotcache.codec.allowed-classes", "com.example.*");
     CacheManager other = new SlotcacheCachingProvider().getCacheManager(clusterUri(namespace),
@@ -173,7 +181,6 @@ class BadInputTest extends ClusterTest {
     } finally {
       other.close();
     }
-    assertTrue(stored.length > 0);
     assertNull(raw.get(redisKeyOf("objects", "k")), "an entry this JVM may not decode is a miss and is removed");
   }
 

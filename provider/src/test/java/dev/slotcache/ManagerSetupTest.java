@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.spi.SlotcacheCachingProvider;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -97,15 +94,6 @@ class ManagerSetupTest {
     unknown.setProperty("slotcache.cache.x.colour", "blue");
     assertTrue(assertThrows(CacheException.class, () -> resolve("redis://h:1", unknown)).getMessage()
         .contains("slotcache.cache.x.colour"));
-  }
-
-  @Test
-  void everySetting_isDocumentedInTheReadme() throws IOException {
-    String readme = Files.readString(Path.of("../README.md"));
-    for (SlotcacheSettings.Setting setting : SlotcacheSettings.all()) {
-      String documented = setting.key().startsWith("slotcache.expire-after") ? setting.name() : setting.key();
-      assertTrue(readme.contains("`" + documented + "`"), setting.key() + " is not in README.md");
-    }
   }
 
   @Test

@@ -47,13 +47,15 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   }
 
   /**
-   * Spreads the cache over {@code segments} hash slots (1 to 16384). More segments spread a cache more evenly
-   * over masters; fewer make {@code clear()} and iteration cheaper. Every JVM sharing a cache must agree:
-   * the first creator's value is recorded in the cluster and used by all.
+   * Spreads the cache over {@code segments} hash slots ({@value SlotcacheSettings#MIN_SEGMENTS} to
+   * {@value SlotcacheSettings#MAX_SEGMENTS}). More segments spread a cache more evenly over masters; fewer make
+   * {@code clear()} and iteration cheaper. Every JVM sharing a cache must agree: the first creator's value is
+   * recorded in the cluster and used by all.
    */
   public SlotcacheConfiguration<K, V> setSegments(int segments) {
-    if (segments < 1 || segments > 16384) {
-      throw new IllegalArgumentException("segments must be between 1 and 16384, was " + segments);
+    if (segments < SlotcacheSettings.MIN_SEGMENTS || segments > SlotcacheSettings.MAX_SEGMENTS) {
+      throw new IllegalArgumentException("segments must be between " + SlotcacheSettings.MIN_SEGMENTS + " and "
+          + SlotcacheSettings.MAX_SEGMENTS + ", was " + segments);
     }
     this.segments = segments;
     return this;
@@ -65,12 +67,14 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   }
 
   /**
-   * Shortens every TTL by a random 0 to {@code percent} % so that entries written together do not all expire
-   * together (thundering herd). 0 disables it.
+   * Shortens every TTL by a random 0 to {@code percent} % ({@code percent} at most
+   * {@value SlotcacheSettings#MAX_TTL_JITTER_PERCENT}) so that entries written together do not all expire together
+   * (thundering herd). 0 disables it.
    */
   public SlotcacheConfiguration<K, V> setTtlJitterPercent(int percent) {
-    if (percent < 0 || percent > 50) {
-      throw new IllegalArgumentException("TTL jitter must be between 0 and 50 percent, was " + percent);
+    if (percent < SlotcacheSettings.MIN_TTL_JITTER_PERCENT || percent > SlotcacheSettings.MAX_TTL_JITTER_PERCENT) {
+      throw new IllegalArgumentException("TTL jitter must be between " + SlotcacheSettings.MIN_TTL_JITTER_PERCENT
+          + " and " + SlotcacheSettings.MAX_TTL_JITTER_PERCENT + " percent, was " + percent);
     }
     this.ttlJitterPercent = percent;
     return this;
