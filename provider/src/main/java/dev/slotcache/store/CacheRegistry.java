@@ -2,6 +2,8 @@ package dev.slotcache.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.Function;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -22,32 +24,33 @@ public final class CacheRegistry {
   /** Records {@code descriptor} unless the cache is recorded already; returns the existing one, or null. */
   public byte[] register(String cacheName, byte[] descriptor) {
     byte[] field = field(cacheName);
-    return call("register cache '" + cacheName + "'", () -> {
-      long added = cluster.connected().client.hsetnx(key, field, descriptor);
-      return added == 1 ? null : cluster.connected().client.hget(key, field);
+    return call(cacheName, "createCache", client -> {
+      long added = client.hsetnx(key, field, descriptor);
+      return added == 1 ? null : client.hget(key, field);
     });
   }
 
   /** The recorded descriptor of a cache, or null. */
   public byte[] lookup(String cacheName) {
-    return call("look up cache '" + cacheName + "'", () -> cluster.connected().client.hget(key, field(cacheName)));
+    return call(cacheName, "getCache", client -> client.hget(key, field(cacheName)));
   }
 
   /** Forgets a cache. */
   public void unregister(String cacheName) {
-    call("unregister cache '" + cacheName + "'", () -> cluster.connected().client.hdel(key, field(cacheName)));
+    call(cacheName, "destroyCache", client -> client.hdel(key, field(cacheName)));
   }
 
   private static byte[] field(String cacheName) {
     return cacheName.getBytes(StandardCharsets.UTF_8);
   }
 
-  private <T> T call(String what, java.util.function.Supplier<T> work) {
+  private <T> T call(String cacheName, String operation, Function<UnifiedJedis, T> work) {
+    UnifiedJedis client = cluster.connected(cacheName, operation).client;
     try {
-      return work.get();
+      return work.apply(client);
     } catch (JedisException e) {
-      throw new StoreException("cannot " + what + " on " + cluster.endpoint().describe() + ": "
-          + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new StoreException("cache '" + cacheName + "': " + operation + " failed on "
+          + cluster.endpoint().describe() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 }

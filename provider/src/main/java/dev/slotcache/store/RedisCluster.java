@@ -44,6 +44,19 @@ public final class RedisCluster implements AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * {@link #connected()} for one operation of one cache: a failure to connect says which cache and operation it
+   * stopped, then why.
+   */
+  Connected connected(String cacheName, String operation) {
+    try {
+      return connected();
+    } catch (StoreException e) {
+      throw new StoreException("cache '" + cacheName + "': " + operation + " failed: " + e.getMessage(),
+          e.getCause());
+    }
+  }
+
   /** The connected client and slot map; connects on first use. */
   Connected connected() {
     Connected c = connected;
@@ -94,8 +107,8 @@ public final class RedisCluster implements AutoCloseable {
     try {
       provider = new ClusterConnectionProvider(seeds, clientConfig, pool);
     } catch (JedisException e) {
-      throw new StoreException("cannot reach the Redis Cluster at " + endpoint.describe() + ": "
-          + e.getMessage() + " (check slotcache.uri / SLOTCACHE_URI and that the nodes run in cluster mode)", e);
+      throw new StoreException("cannot reach the Redis Cluster at " + endpoint.describe() + " — "
+          + ConnectFailure.explain(endpoint, e), e);
     }
     UnifiedJedis client = RedisClusterClient.builder()
         .nodes(seeds)
