@@ -1,6 +1,7 @@
 package dev.slotcache.store;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
@@ -38,6 +40,7 @@ public final class ClusterEvents implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
   private static final long LEASE_MILLIS = 10_000;
+  private static final int WARN_INTERVAL_SECONDS = 10;
   private static final byte[] EXPIRED_PATTERN = "__keyevent@*__:expired".getBytes(StandardCharsets.UTF_8);
 
   /** Receives what other JVMs and Redis report. */
@@ -62,6 +65,8 @@ public final class ClusterEvents implements AutoCloseable {
   private Thread keeper;
   private volatile boolean closed;
   private volatile long gaps;
+  private final AtomicLong publishFailures = new AtomicLong();
+  private final WarningThrottle publishWarnings = new WarningThrottle(Duration.ofSeconds(WARN_INTERVAL_SECONDS));
 
   public ClusterEvents(RedisCluster cluster, String namespace, String jvmId, Handler handler) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -109,19 +114,35 @@ public final class ClusterEvents implements AutoCloseable {
     keeper.start();
   }
 
-  /** Publishes an event message of {@code cacheName} for the other JVMs. */
+  /**
+   * Publishes an event message of {@code cacheName} for the other JVMs. Never throws: the operation that caused
+   * the event has happened, and pub/sub is at most once, so a failed send is counted ({@link #publishFailures()})
+   * and logged (at most one warning per {@value #WARN_INTERVAL_SECONDS} s).
+   */
   public void publish(String cacheName, byte[] message) {
     byte[] channel = (channelPrefix + SegmentedKeyLayout.escape(cacheName, true)).getBytes(StandardCharsets.UTF_8);
     try {
       cluster.connected().client.publish(channel, message);
-    } catch (JedisException e) {
-      throw new StoreException("cache '" + cacheName + "': publishing an event to other JVMs failed: " + e.getMessage(), e);
+    } catch (JedisException | StoreException e) {
+      long failures = publishFailures.incrementAndGet();
+      if (publishWarnings.allow()) {
+        LOG.warn("cache '{}': an event could not be published to listeners in other JVMs ({}); they miss it, the "
+            + "write itself is done (pub/sub is at most once). Events that could not be published so far: {}",
+            cacheName, e.getMessage(), failures);
+      } else {
+        LOG.debug("cache '{}': an event could not be published ({}); so far: {}", cacheName, e.getMessage(), failures);
+      }
     }
   }
 
   /** How many times a subscription had to be re-established (events in between may be lost). */
   public long gaps() {
     return gaps;
+  }
+
+  /** How many events {@link #publish} could not send. */
+  public long publishFailures() {
+    return publishFailures.get();
   }
 
   /** Renews the lease, learns who else listens, and keeps one expiry subscription per current master. */
