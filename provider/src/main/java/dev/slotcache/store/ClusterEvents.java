@@ -34,11 +34,14 @@ import redis.clients.jedis.resps.Tuple;
  *       (CONFIG disabled), a warning says that expiry events cannot be delivered.</li>
  * </ul>
  * Pub/sub is at most once: messages published while a subscriber reconnects are lost; {@link #gaps()} counts
- * the reconnects. Started on the first listener, stopped by {@link #close()}. Thread-safe.
+ * the subscriptions lost, {@link #publishFailures()} the messages this JVM could not send; both are logged on
+ * {@value #LOGGER}. Started on the first listener, stopped by {@link #close()}. Thread-safe.
  */
 public final class ClusterEvents implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
+  /** Gaps, lost publishes, keyspace notifications that cannot be enabled. */
+  static final String LOGGER = "dev.slotcache.events";
+  private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
   private static final long LEASE_MILLIS = 10_000;
   private static final int WARN_INTERVAL_SECONDS = 10;
   private static final byte[] EXPIRED_PATTERN = "__keyevent@*__:expired".getBytes(StandardCharsets.UTF_8);
@@ -67,6 +70,7 @@ public final class ClusterEvents implements AutoCloseable {
   private volatile long gaps;
   private final AtomicLong publishFailures = new AtomicLong();
   private final WarningThrottle publishWarnings = new WarningThrottle(Duration.ofSeconds(WARN_INTERVAL_SECONDS));
+  private final WarningThrottle gapWarnings = new WarningThrottle(Duration.ofSeconds(WARN_INTERVAL_SECONDS));
 
   public ClusterEvents(RedisCluster cluster, String namespace, String jvmId, Handler handler) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -204,7 +208,7 @@ public final class ClusterEvents implements AutoCloseable {
     }
     if (eventSubscription == null || !eventSubscription.isAlive()) {
       if (eventSubscription != null) {
-        gaps++;
+        gap(eventSubscription, "other JVMs' entry events");
       }
       HostAndPort any = masters.iterator().next();
       eventSubscription = new Subscription(any, false);
@@ -212,13 +216,30 @@ public final class ClusterEvents implements AutoCloseable {
     expirySubscriptions.entrySet().removeIf(entry -> {
       if (!masters.contains(entry.getKey()) || !entry.getValue().isAlive()) {
         entry.getValue().stop();
-        gaps++;
+        gap(entry.getValue(), "expiry notifications");
         return true;
       }
       return false;
     });
     for (HostAndPort master : masters) {
       expirySubscriptions.computeIfAbsent(master, node -> new Subscription(node, true));
+    }
+  }
+
+  /**
+   * Counts and reports a subscription that ended. Only one that was established counts: while a node stays down,
+   * the attempts to subscribe again that fail are part of the same gap.
+   */
+  private void gap(Subscription ended, String what) {
+    if (!ended.established) {
+      return;
+    }
+    long count = ++gaps;
+    if (gapWarnings.allow()) {
+      LOG.warn("the subscription to {} on {} was lost and is being re-established; events published meanwhile may "
+          + "have been lost; gaps so far: {}", what, ended.node, count);
+    } else {
+      LOG.debug("the subscription to {} on {} was lost; gaps so far: {}", what, ended.node, count);
     }
   }
 
@@ -248,10 +269,14 @@ public final class ClusterEvents implements AutoCloseable {
   /** One pattern subscription on one node, on its own connection and daemon thread. */
   private final class Subscription extends BinaryJedisPubSub {
     private final Thread thread;
+    final HostAndPort node;
     private volatile Connection connection;
     private volatile boolean stopped;
+    /** Whether Redis confirmed the subscription: only then can its end lose events. */
+    volatile boolean established;
 
     Subscription(HostAndPort node, boolean expiry) {
+      this.node = node;
       thread = new Thread(() -> run(node, expiry), "slotcache-events-" + node);
       thread.setDaemon(true);
       thread.start();
@@ -281,6 +306,11 @@ public final class ClusterEvents implements AutoCloseable {
           c.close();
         }
       }
+    }
+
+    @Override
+    public void onPSubscribe(byte[] pattern, int subscribedChannels) {
+      established = true;
     }
 
     @Override

@@ -26,10 +26,14 @@ final class ConnectFailure {
   private ConnectFailure() {
   }
 
-  /** Why {@code failure} happened, for a message that already names the cluster. */
+  /** Why connecting to the seeds failed, for a message that already names the cluster. */
   static String explain(ClusterEndpoint endpoint, Throwable failure) {
+    return explain(endpoint, endpoint.seeds().size() == 1 ? endpoint.seeds().get(0) : null, failure);
+  }
+
+  /** Why a call to {@code node} (host:port, or null when not known) failed. */
+  static String explain(ClusterEndpoint endpoint, String node, Throwable failure) {
     List<Throwable> all = flatten(failure);
-    String node = endpoint.seeds().size() == 1 ? endpoint.seeds().get(0) : null;
     String user = endpoint.user() != null ? endpoint.user() : "default";
     for (Throwable t : all) {
       String text = String.valueOf(t.getMessage());

@@ -23,8 +23,8 @@ import redis.clients.jedis.providers.ClusterConnectionProvider;
 
 /**
  * The connections of one CacheManager to one Redis Cluster: a cluster client for single commands (it
- * follows MOVED/ASK and reconnects), the slot map for batching per node, and a small thread pool that runs
- * per-node batches in parallel.
+ * follows MOVED/ASK and reconnects), the slot map for batching per node, a small thread pool that runs
+ * per-node batches in parallel, and a {@link ClusterMonitor} that logs the topology and outages.
  *
  * <p>Connecting is lazy and retried: a manager can be created while the cluster is down, and every operation
  * tries again until it is up. Thread-safe. {@link #close()} releases every connection and thread.
@@ -117,7 +117,9 @@ public final class RedisCluster implements AutoCloseable {
         .maxAttempts(endpoint.maxAttempts())
         .maxTotalRetriesDuration(endpoint.maxRetryTime())
         .build();
-    return new Connected(client, provider, newBatchExecutor(), clientConfig);
+    ClusterMonitor monitor = new ClusterMonitor(endpoint, provider);
+    monitor.start();
+    return new Connected(client, provider, newBatchExecutor(), clientConfig, monitor);
   }
 
   private static ExecutorService newBatchExecutor() {
@@ -168,16 +170,19 @@ public final class RedisCluster implements AutoCloseable {
     final ClusterConnectionProvider provider;
     final ExecutorService batches;
     final JedisClientConfig config;
+    final ClusterMonitor monitor;
 
     Connected(UnifiedJedis client, ClusterConnectionProvider provider, ExecutorService batches,
-        JedisClientConfig config) {
+        JedisClientConfig config, ClusterMonitor monitor) {
       this.client = client;
       this.provider = provider;
       this.batches = batches;
       this.config = config;
+      this.monitor = monitor;
     }
 
     void close() {
+      monitor.close();
       batches.shutdownNow();
       try {
         client.close(); // closes the provider and its pools too
