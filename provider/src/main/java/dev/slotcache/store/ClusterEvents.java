@@ -139,7 +139,7 @@ public final class ClusterEvents implements AutoCloseable {
     }
   }
 
-  /** How many times a subscription had to be re-established (events in between may be lost). */
+  /** How many established subscriptions were lost and had to be re-established (events in between may be lost). */
   public long gaps() {
     return gaps;
   }

@@ -103,7 +103,7 @@ final class ClusterMonitor implements AutoCloseable {
       if (!unreachable && !closed) {
         unreachable = true;
         LOG.warn("no node of the Redis Cluster at {} answers ({}); every operation fails until one does",
-            endpoint.describe(), ConnectFailure.explain(endpoint, e));
+            endpoint.describe(), ConnectFailure.explain(endpoint, "any node", e));
       }
       return;
     }
