@@ -131,6 +131,23 @@ public final class SlotcacheCacheManager implements CacheManager {
     return properties;
   }
 
+  /**
+   * How many times one of this manager's event subscriptions (other JVMs' events, or Redis' expiry notifications of
+   * one master) was lost and had to be re-established: events published meanwhile may not have reached this JVM's
+   * listeners. Pub/sub is at most once; a listener that must not miss a change re-reads after a gap.
+   */
+  public long eventGaps() {
+    return clusterEvents.gaps();
+  }
+
+  /**
+   * How many events this manager's operations could not publish to listeners in other JVMs (the write itself
+   * succeeded and this JVM's listeners heard it); each is also logged, at most one warning per 10 s.
+   */
+  public long eventPublishFailures() {
+    return clusterEvents.publishFailures();
+  }
+
   /** The namespace this manager's caches live under. */
   public String getNamespace() {
     return setup.namespace;

@@ -42,7 +42,10 @@ public final class EventDispatcher<K, V> {
     /** Whether another JVM listens on this cache now. */
     boolean othersListen();
 
-    /** Sends an event this JVM caused to the other JVMs. */
+    /**
+     * Sends an event this JVM caused to the other JVMs. Does not throw when the send fails (pub/sub is at most
+     * once; the sink counts and logs the loss), so this JVM's listeners always hear the event.
+     */
     void publish(EventType type, K key, V value, V oldValue);
   }
 

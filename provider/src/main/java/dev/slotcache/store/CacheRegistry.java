@@ -2,6 +2,8 @@ package dev.slotcache.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.Function;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -22,8 +24,7 @@ public final class CacheRegistry {
   /** Records {@code descriptor} unless the cache is recorded already; returns the existing one, or null. */
   public byte[] register(String cacheName, byte[] descriptor) {
     byte[] field = field(cacheName);
-    return call("register cache '" + cacheName + "'", () -> {
-      var client = cluster.connected().client;
+    return call(cacheName, "createCache", client -> {
       client.hsetnx(key, SENTINEL, SENTINEL_VALUE);
       long added = client.hsetnx(key, field, descriptor);
       return added == 1 ? null : client.hget(key, field);
@@ -35,13 +36,12 @@ public final class CacheRegistry {
    * (destroying the last cache leaves it), so only a loss of the whole hash makes this false.
    */
   public boolean intact() {
-    return call("check the cache registry", () -> cluster.connected().client.hexists(key, SENTINEL));
+    return call("(registry)", "check the cache registry", client -> client.hexists(key, SENTINEL));
   }
 
   /** Records the given caches where they are not recorded, with the sentinel; returns how many were added. */
   public int restore(java.util.Map<String, byte[]> descriptors) {
-    return call("restore the cache registry", () -> {
-      var client = cluster.connected().client;
+    return call("(registry)", "restore the cache registry", client -> {
       client.hsetnx(key, SENTINEL, SENTINEL_VALUE);
       int added = 0;
       for (java.util.Map.Entry<String, byte[]> entry : descriptors.entrySet()) {
@@ -57,24 +57,25 @@ public final class CacheRegistry {
 
   /** The recorded descriptor of a cache, or null. */
   public byte[] lookup(String cacheName) {
-    return call("look up cache '" + cacheName + "'", () -> cluster.connected().client.hget(key, field(cacheName)));
+    return call(cacheName, "getCache", client -> client.hget(key, field(cacheName)));
   }
 
   /** Forgets a cache. */
   public void unregister(String cacheName) {
-    call("unregister cache '" + cacheName + "'", () -> cluster.connected().client.hdel(key, field(cacheName)));
+    call(cacheName, "destroyCache", client -> client.hdel(key, field(cacheName)));
   }
 
   private static byte[] field(String cacheName) {
     return cacheName.getBytes(StandardCharsets.UTF_8);
   }
 
-  private <T> T call(String what, java.util.function.Supplier<T> work) {
+  private <T> T call(String cacheName, String operation, Function<UnifiedJedis, T> work) {
+    UnifiedJedis client = cluster.connected(cacheName, operation).client;
     try {
-      return work.get();
+      return work.apply(client);
     } catch (JedisException e) {
-      throw new StoreException("cannot " + what + " on " + cluster.endpoint().describe() + ": "
-          + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      throw new StoreException("cache '" + cacheName + "': " + operation + " failed on "
+          + cluster.endpoint().describe() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.slotcache.store;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
@@ -32,12 +34,16 @@ import redis.clients.jedis.resps.Tuple;
  *       (CONFIG disabled), a warning says that expiry events cannot be delivered.</li>
  * </ul>
  * Pub/sub is at most once: messages published while a subscriber reconnects are lost; {@link #gaps()} counts
- * the reconnects. Started on the first listener, stopped by {@link #close()}. Thread-safe.
+ * the subscriptions lost, {@link #publishFailures()} the messages this JVM could not send; both are logged on
+ * {@value #LOGGER}. Started on the first listener, stopped by {@link #close()}. Thread-safe.
  */
 public final class ClusterEvents implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ClusterEvents.class);
+  /** Gaps, lost publishes, keyspace notifications that cannot be enabled. */
+  static final String LOGGER = "dev.slotcache.events";
+  private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
   private static final long LEASE_MILLIS = 10_000;
+  private static final int WARN_INTERVAL_SECONDS = 10;
   private static final byte[] EXPIRED_PATTERN = "__keyevent@*__:expired".getBytes(StandardCharsets.UTF_8);
 
   /** Receives what other JVMs and Redis report. */
@@ -62,6 +68,9 @@ public final class ClusterEvents implements AutoCloseable {
   private Thread keeper;
   private volatile boolean closed;
   private volatile long gaps;
+  private final AtomicLong publishFailures = new AtomicLong();
+  private final WarningThrottle publishWarnings = new WarningThrottle(Duration.ofSeconds(WARN_INTERVAL_SECONDS));
+  private final WarningThrottle gapWarnings = new WarningThrottle(Duration.ofSeconds(WARN_INTERVAL_SECONDS));
 
   public ClusterEvents(RedisCluster cluster, String namespace, String jvmId, Handler handler) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -109,19 +118,35 @@ public final class ClusterEvents implements AutoCloseable {
     keeper.start();
   }
 
-  /** Publishes an event message of {@code cacheName} for the other JVMs. */
+  /**
+   * Publishes an event message of {@code cacheName} for the other JVMs. Never throws: the operation that caused
+   * the event has happened, and pub/sub is at most once, so a failed send is counted ({@link #publishFailures()})
+   * and logged (at most one warning per {@value #WARN_INTERVAL_SECONDS} s).
+   */
   public void publish(String cacheName, byte[] message) {
     byte[] channel = (channelPrefix + SegmentedKeyLayout.escape(cacheName, true)).getBytes(StandardCharsets.UTF_8);
     try {
       cluster.connected().client.publish(channel, message);
-    } catch (JedisException e) {
-      throw new StoreException("cache '" + cacheName + "': publishing an event to other JVMs failed: " + e.getMessage(), e);
+    } catch (JedisException | StoreException e) {
+      long failures = publishFailures.incrementAndGet();
+      if (publishWarnings.allow()) {
+        LOG.warn("cache '{}': an event could not be published to listeners in other JVMs ({}); they miss it, the "
+            + "write itself is done (pub/sub is at most once). Events that could not be published so far: {}",
+            cacheName, e.getMessage(), failures);
+      } else {
+        LOG.debug("cache '{}': an event could not be published ({}); so far: {}", cacheName, e.getMessage(), failures);
+      }
     }
   }
 
-  /** How many times a subscription had to be re-established (events in between may be lost). */
+  /** How many established subscriptions were lost and had to be re-established (events in between may be lost). */
   public long gaps() {
     return gaps;
+  }
+
+  /** How many events {@link #publish} could not send. */
+  public long publishFailures() {
+    return publishFailures.get();
   }
 
   /** Renews the lease, learns who else listens, and keeps one expiry subscription per current master. */
@@ -183,7 +208,7 @@ public final class ClusterEvents implements AutoCloseable {
     }
     if (eventSubscription == null || !eventSubscription.isAlive()) {
       if (eventSubscription != null) {
-        gaps++;
+        gap(eventSubscription, "other JVMs' entry events");
       }
       HostAndPort any = masters.iterator().next();
       eventSubscription = new Subscription(any, false);
@@ -191,13 +216,30 @@ public final class ClusterEvents implements AutoCloseable {
     expirySubscriptions.entrySet().removeIf(entry -> {
       if (!masters.contains(entry.getKey()) || !entry.getValue().isAlive()) {
         entry.getValue().stop();
-        gaps++;
+        gap(entry.getValue(), "expiry notifications");
         return true;
       }
       return false;
     });
     for (HostAndPort master : masters) {
       expirySubscriptions.computeIfAbsent(master, node -> new Subscription(node, true));
+    }
+  }
+
+  /**
+   * Counts and reports a subscription that ended. Only one that was established counts: while a node stays down,
+   * the attempts to subscribe again that fail are part of the same gap.
+   */
+  private void gap(Subscription ended, String what) {
+    if (!ended.established) {
+      return;
+    }
+    long count = ++gaps;
+    if (gapWarnings.allow()) {
+      LOG.warn("the subscription to {} on {} was lost and is being re-established; events published meanwhile may "
+          + "have been lost; gaps so far: {}", what, ended.node, count);
+    } else {
+      LOG.debug("the subscription to {} on {} was lost; gaps so far: {}", what, ended.node, count);
     }
   }
 
@@ -227,10 +269,14 @@ public final class ClusterEvents implements AutoCloseable {
   /** One pattern subscription on one node, on its own connection and daemon thread. */
   private final class Subscription extends BinaryJedisPubSub {
     private final Thread thread;
+    final HostAndPort node;
     private volatile Connection connection;
     private volatile boolean stopped;
+    /** Whether Redis confirmed the subscription: only then can its end lose events. */
+    volatile boolean established;
 
     Subscription(HostAndPort node, boolean expiry) {
+      this.node = node;
       thread = new Thread(() -> run(node, expiry), "slotcache-events-" + node);
       thread.setDaemon(true);
       thread.start();
@@ -260,6 +306,11 @@ public final class ClusterEvents implements AutoCloseable {
           c.close();
         }
       }
+    }
+
+    @Override
+    public void onPSubscribe(byte[] pattern, int subscribedChannels) {
+      established = true;
     }
 
     @Override

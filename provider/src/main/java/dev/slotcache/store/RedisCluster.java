@@ -23,8 +23,8 @@ import redis.clients.jedis.providers.ClusterConnectionProvider;
 
 /**
  * The connections of one CacheManager to one Redis Cluster: a cluster client for single commands (it
- * follows MOVED/ASK and reconnects), the slot map for batching per node, and a small thread pool that runs
- * per-node batches in parallel.
+ * follows MOVED/ASK and reconnects), the slot map for batching per node, a small thread pool that runs
+ * per-node batches in parallel, and a {@link ClusterMonitor} that logs the topology and outages.
  *
  * <p>Connecting is lazy and retried: a manager can be created while the cluster is down, and every operation
  * tries again until it is up. Thread-safe. {@link #close()} releases every connection and thread.
@@ -42,6 +42,19 @@ public final class RedisCluster implements AutoCloseable {
 
   public ClusterEndpoint endpoint() {
     return endpoint;
+  }
+
+  /**
+   * {@link #connected()} for one operation of one cache: a failure to connect says which cache and operation it
+   * stopped, then why.
+   */
+  Connected connected(String cacheName, String operation) {
+    try {
+      return connected();
+    } catch (StoreException e) {
+      throw new StoreException("cache '" + cacheName + "': " + operation + " failed: " + e.getMessage(),
+          e.getCause());
+    }
   }
 
   /** The connected client and slot map; connects on first use. */
@@ -94,8 +107,8 @@ public final class RedisCluster implements AutoCloseable {
     try {
       provider = new ClusterConnectionProvider(seeds, clientConfig, pool);
     } catch (JedisException e) {
-      throw new StoreException("cannot reach the Redis Cluster at " + endpoint.describe() + ": "
-          + e.getMessage() + " (check slotcache.uri / SLOTCACHE_URI and that the nodes run in cluster mode)", e);
+      throw new StoreException("cannot reach the Redis Cluster at " + endpoint.describe() + " — "
+          + ConnectFailure.explain(endpoint, e), e);
     }
     UnifiedJedis client = RedisClusterClient.builder()
         .nodes(seeds)
@@ -104,7 +117,9 @@ public final class RedisCluster implements AutoCloseable {
         .maxAttempts(endpoint.maxAttempts())
         .maxTotalRetriesDuration(endpoint.maxRetryTime())
         .build();
-    return new Connected(client, provider, newBatchExecutor(), clientConfig);
+    ClusterMonitor monitor = new ClusterMonitor(endpoint, provider);
+    monitor.start();
+    return new Connected(client, provider, newBatchExecutor(), clientConfig, monitor);
   }
 
   private static ExecutorService newBatchExecutor() {
@@ -155,16 +170,19 @@ public final class RedisCluster implements AutoCloseable {
     final ClusterConnectionProvider provider;
     final ExecutorService batches;
     final JedisClientConfig config;
+    final ClusterMonitor monitor;
 
     Connected(UnifiedJedis client, ClusterConnectionProvider provider, ExecutorService batches,
-        JedisClientConfig config) {
+        JedisClientConfig config, ClusterMonitor monitor) {
       this.client = client;
       this.provider = provider;
       this.batches = batches;
       this.config = config;
+      this.monitor = monitor;
     }
 
     void close() {
+      monitor.close();
       batches.shutdownNow();
       try {
         client.close(); // closes the provider and its pools too

@@ -170,7 +170,7 @@ public class SegmentStore {
   public Watched watch(byte[] key) {
     byte[] redisKey = layout.redisKey(key);
     int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(redisKey);
-    RedisCluster.Connected connected = cluster.connected();
+    RedisCluster.Connected connected = connected("invoke");
     JedisException last = null;
     for (int attempt = 0; attempt < cluster.endpoint().maxAttempts(); attempt++) {
       Connection connection = null;
@@ -504,7 +504,7 @@ public class SegmentStore {
   /** Deletes every entry of this cache: keys listed per slot, pipelined per master, masters in parallel. */
   public void clear() {
     // A stale slot map would send the listing to a node that no longer owns the slot, which answers "0 keys".
-    cluster.connected().provider.renewSlotCache();
+    connected("clear").provider.renewSlotCache();
     forEachSegmentNode("clear", 0, layout.segments(), (pipeline, segments) -> {
       List<Response<Long>> replies = new ArrayList<>();
       listKeys(pipeline, segments).forEach((segment, keys) -> {
@@ -608,8 +608,9 @@ public class SegmentStore {
   }
 
   private <T> T call(String operation, byte[] redisKey, Function<UnifiedJedis, T> command) {
+    UnifiedJedis client = connected(operation).client;
     try {
-      return command.apply(cluster.connected().client);
+      return command.apply(client);
     } catch (JedisException e) {
       throw failure(operation, cluster.ownerOf(redis.clients.jedis.util.JedisClusterCRC16.getSlot(redisKey)), e);
     }
@@ -625,6 +626,11 @@ public class SegmentStore {
         return client.eval(script.source, keys, argList);
       }
     });
+  }
+
+  /** The cluster's connections; connecting on first use, failing with this cache and operation named. */
+  private RedisCluster.Connected connected(String operation) {
+    return cluster.connected(layout.cacheName(), operation);
   }
 
   private StoreException failure(String operation, String node, Exception e) {
@@ -676,7 +682,7 @@ public class SegmentStore {
     if (keys.isEmpty()) {
       return;
     }
-    RedisCluster.Connected connected = cluster.connected();
+    RedisCluster.Connected connected = connected(operation);
     Map<HostAndPort, List<SegmentBatch>> byNode = group(connected, keys);
     inParallel(operation, byNode, node -> runOnNode(connected, operation, node, work, fallback));
   }
@@ -687,7 +693,7 @@ public class SegmentStore {
 
   /** Runs {@code work} once per master with the segments of {@code from..from+count-1} it owns. */
   private void forEachSegmentNode(String operation, int from, int count, SegmentNodeWork work) {
-    RedisCluster.Connected connected = cluster.connected();
+    RedisCluster.Connected connected = connected(operation);
     Map<HostAndPort, List<Integer>> byNode = new LinkedHashMap<>();
     for (int segment = from; segment < from + count; segment++) {
       byNode.computeIfAbsent(ownerOf(connected, layout.slot(segment)), k -> new ArrayList<>()).add(segment);

@@ -109,11 +109,39 @@ public final class LocalRedisCluster implements AutoCloseable {
   private volatile List<Node> nodes = List.of();
   private volatile Map<String, Integer> replicaCounts = Map.of();
   private boolean closed;
+  /** One server with cluster mode off (see {@link LocalRedisServer}) instead of a cluster. */
+  private final boolean standalone;
+  /** Ports of servers frozen by {@link #pause(Node)}: a stopped process ignores SIGTERM until it runs again. */
+  private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
 
-  private LocalRedisCluster(Path binary, String version, Path dir) {
+  private LocalRedisCluster(Path binary, String version, Path dir, boolean standalone) {
     this.binary = binary;
     this.version = version;
     this.dir = dir;
+    this.standalone = standalone;
+  }
+
+  /**
+   * One stand-alone server (cluster mode off) under the same watchdog, temp directory and cleanup as a cluster;
+   * {@link #nodes()} holds just that server. For {@link LocalRedisServer}.
+   */
+  static LocalRedisCluster startStandalone(Duration startTimeout) {
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    Path binary = RedisServerBinary.resolve();
+    LocalRedisCluster server =
+        new LocalRedisCluster(binary, RedisServerBinary.version(binary), createClusterDir(), true);
+    Live.OPEN.add(server);
+    try {
+      RedisProcess process = server.awaitServing(server.launch(Map.of()), Map.of(), deadline);
+      server.servers = List.of(process);
+      server.nodes = List.of(new Node(HOST, process.port, "", true));
+      return server;
+    } catch (RuntimeException e) {
+      String logs = server.logTails();
+      server.close();
+      throw new IllegalStateException("a stand-alone redis-server (Redis " + server.version + ") did not start: "
+          + e.getMessage() + logs, e);
+    }
   }
 
   /** Options for a cluster; the defaults are 3 masters without replicas. */
@@ -141,7 +169,7 @@ public final class LocalRedisCluster implements AutoCloseable {
       try (Jedis jedis = connect(seed.getHost(), seed.getPort())) {
         List<ClusterNode> view = ClusterNode.parseAll(jedis.clusterNodes());
         String version = infoField(jedis.info("server"), "redis_version");
-        LocalRedisCluster cluster = new LocalRedisCluster(null, version == null ? "unknown" : version, null);
+        LocalRedisCluster cluster = new LocalRedisCluster(null, version == null ? "unknown" : version, null, false);
         cluster.adopt(view, seed.getHost());
         return cluster;
       } catch (JedisException | IllegalArgumentException e) {
@@ -238,7 +266,8 @@ public final class LocalRedisCluster implements AutoCloseable {
     public LocalRedisCluster start() {
       long deadline = System.nanoTime() + startTimeout.toNanos();
       Path binary = redisServer != null ? RedisServerBinary.requireSupported(redisServer) : RedisServerBinary.resolve();
-      LocalRedisCluster cluster = new LocalRedisCluster(binary, RedisServerBinary.version(binary), createClusterDir());
+      LocalRedisCluster cluster =
+          new LocalRedisCluster(binary, RedisServerBinary.version(binary), createClusterDir(), false);
       Live.OPEN.add(cluster);
       try {
         cluster.boot(masters, replicasPerMaster, Map.copyOf(config), deadline);
@@ -304,14 +333,19 @@ public final class LocalRedisCluster implements AutoCloseable {
     ProcessHandle.of(processOf(node).pid()).ifPresent(ProcessHandle::destroyForcibly);
   }
 
-  /** Freezes the server of {@code node} (SIGSTOP): it holds its connections but answers nothing until resumed. */
+  /**
+   * Freezes the server of {@code node} (SIGSTOP): it holds its connections but answers nothing until resumed.
+   * {@link #close()} resumes it before stopping it.
+   */
   public void pause(Node node) {
     signal(node, "STOP");
+    paused.add(node.port());
   }
 
   /** Lets a server frozen by {@link #pause(Node)} run again (SIGCONT). */
   public void resume(Node node) {
     signal(node, "CONT");
+    paused.remove(node.port());
   }
 
   private void signal(Node node, String signal) {
@@ -406,6 +440,15 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
     closed = true;
     Live.OPEN.remove(this);
+    for (Node node : nodes) {
+      if (paused.contains(node.port())) {
+        try {
+          resume(node);
+        } catch (IllegalStateException e) {
+          // SIGKILL after the grace period below still ends it.
+        }
+      }
+    }
     for (RedisProcess process : launched) {
       process.requestStop();
     }
@@ -649,10 +692,14 @@ public final class LocalRedisCluster implements AutoCloseable {
         .append("port ").append(port).append('\n')
         .append("bind ").append(HOST).append('\n')
         .append("protected-mode no\n")
-        .append("daemonize no\n")
-        .append("cluster-enabled yes\n")
-        .append("cluster-config-file ").append(quote("nodes-" + port + ".conf")).append('\n')
-        .append("save \"\"\n")
+        .append("daemonize no\n");
+    if (standalone) {
+      lines.append("cluster-enabled no\n");
+    } else {
+      lines.append("cluster-enabled yes\n")
+          .append("cluster-config-file ").append(quote("nodes-" + port + ".conf")).append('\n');
+    }
+    lines.append("save \"\"\n")
         .append("appendonly no\n")
         // Redis 7 syncs replicas diskless after a 5 s delay by default; tests should not wait for it.
         .append("repl-diskless-sync-delay 0\n")
