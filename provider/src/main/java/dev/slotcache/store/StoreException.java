@@ -2,7 +2,10 @@ package dev.slotcache.store;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
 import javax.cache.CacheException;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -43,23 +46,38 @@ public class StoreException extends CacheException {
    * failover or resharding, a replica that was a master ({@code READONLY}), a node still loading its data.
    */
   public boolean isTransient() {
-    for (Throwable t = getCause(); t != null; t = t.getCause()) {
+    boolean passing = false;
+    java.util.Deque<Throwable> pending = new java.util.ArrayDeque<>();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    if (getCause() != null) {
+      pending.add(getCause());
+    }
+    while (!pending.isEmpty()) {
+      Throwable t = pending.pop();
+      if (!seen.add(t)) {
+        continue;
+      }
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof JedisAccessControlException || t instanceof UnknownHostException || t instanceof SSLException
+          || message.startsWith("NOAUTH") || message.startsWith("WRONGPASS") || message.startsWith("NOPERM")
+          || message.contains("cluster support disabled")) {
+        return false; // waiting does not fix a wrong password, a missing host or a node without cluster mode
+      }
       if (t instanceof JedisConnectionException || t instanceof JedisRedirectionException
           || t instanceof JedisClusterOperationException || t instanceof SocketTimeoutException
           || t instanceof ConnectException) {
-        return true;
-      }
-      if (t instanceof JedisDataException) {
-        String message = t.getMessage() == null ? "" : t.getMessage();
+        passing = true;
+      } else if (t instanceof JedisDataException) {
         for (String prefix : TRANSIENT_REPLIES) {
-          if (message.startsWith(prefix)) {
-            return true;
-          }
+          passing |= message.startsWith(prefix);
         }
-        return false;
       }
+      if (t.getCause() != null) {
+        pending.add(t.getCause());
+      }
+      java.util.Collections.addAll(pending, t.getSuppressed());
     }
-    return false;
+    return passing;
   }
 
   private static final String[] TRANSIENT_REPLIES = {"CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK", "READONLY",
