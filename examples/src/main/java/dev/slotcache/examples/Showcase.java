@@ -49,18 +49,23 @@ public final class Showcase {
 
   public static void main(String[] args) throws Exception {
     String external = System.getenv("SLOTCACHE_URI");
-    LocalRedisCluster local = null;
-    String clusterUri;
     if (external != null && !external.isBlank()) {
-      clusterUri = external.replaceAll("\\?.*$", "").replaceAll("(redis(s)?://[^/]+)/.*$", "$1");
+      String clusterUri = external.replaceAll("\\?.*$", "").replaceAll("(redis(s)?://[^/]+)/.*$", "$1");
       say("Cluster: %s (from SLOTCACHE_URI)", clusterUri.replaceAll("//[^@/]*@", "//****@"));
-    } else {
-      long started = System.nanoTime();
-      local = LocalRedisCluster.start(3);
-      clusterUri = local.uri();
-      say("Cluster: throwaway local Redis %s cluster, 3 masters at %s (started in %d ms)", local.redisVersion(),
-          clusterUri, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      run(clusterUri);
+      return;
     }
+    long started = System.nanoTime();
+    try (LocalRedisCluster local = LocalRedisCluster.start(3)) {
+      say("Cluster: throwaway local Redis %s cluster, 3 masters at %s (started in %d ms)", local.redisVersion(),
+          local.uri(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      run(local.uri());
+    }
+    say("Local cluster stopped.");
+  }
+
+  /** The tour, against the cluster at {@code clusterUri} ({@code redis://host:port,...}). */
+  static void run(String clusterUri) throws Exception {
     String namespace = "showcase-" + Long.toString(System.nanoTime() % 100_000, 36);
     CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create(clusterUri + "/" + namespace),
         Showcase.class.getClassLoader());
@@ -79,10 +84,6 @@ public final class Showcase {
         manager.destroyCache(name);
       }
       manager.close();
-      if (local != null) {
-        local.close();
-        say("Local cluster stopped.");
-      }
     }
   }
 
