@@ -2,6 +2,7 @@ package dev.slotcache;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.slotcache.codec.ClassNotVisibleException;
 import dev.slotcache.codec.Codec;
 import dev.slotcache.codec.CodecException;
 import dev.slotcache.configuration.SlotcacheConfiguration;
@@ -1352,7 +1353,8 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   /**
    * The value in a stored record; null for a miss. Bytes that are not ours or do not decode (another
    * application's data, a class that changed after a deploy) are a miss, and are removed only if they are
-   * still the same bytes, so a concurrent good write is never lost.
+   * still the same bytes, so a concurrent good write is never lost. Bytes naming a class that this manager's
+   * class loader cannot load are a miss and stay: a JVM that sees the class reads them.
    */
   @SuppressWarnings("unchecked")
   private V decode(byte[] k, byte[] record) {
@@ -1367,6 +1369,9 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
           return (V) value;
         }
         reason = "a " + value.getClass().getName() + " where the cache holds " + valueType.getName();
+      } catch (ClassNotVisibleException e) {
+        unreadable.classNotVisible(e.className(), manager.getClassLoader());
+        return null;
       } catch (CodecException e) {
         reason = e.getMessage();
       }

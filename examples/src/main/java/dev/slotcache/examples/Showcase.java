@@ -13,11 +13,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -40,55 +42,93 @@ import redis.clients.jedis.util.JedisClusterCRC16;
 /**
  * A short tour of Slotcache against a throwaway local cluster (or the cluster in {@code SLOTCACHE_URI}):
  * plain JCache, where keys land in the cluster, batches, atomic invoke, native TTLs, an annotated service on
- * Spring, Hibernate entities in the second-level cache, and latency.
+ * Spring, Hibernate entities in the second-level cache, and latency. On the way out it removes every key it
+ * created, and only those.
  */
 public final class Showcase {
+
+  /** Hibernate's regions live in their own namespace, the tour's plus this. */
+  private static final String ORM_SUFFIX = "-orm";
 
   private Showcase() {
   }
 
   public static void main(String[] args) throws Exception {
     String external = System.getenv("SLOTCACHE_URI");
-    LocalRedisCluster local = null;
-    String clusterUri;
     if (external != null && !external.isBlank()) {
-      clusterUri = external.replaceAll("\\?.*$", "").replaceAll("(redis(s)?://[^/]+)/.*$", "$1");
+      String clusterUri = external.replaceAll("\\?.*$", "").replaceAll("(redis(s)?://[^/]+)/.*$", "$1");
       say("Cluster: %s (from SLOTCACHE_URI)", clusterUri.replaceAll("//[^@/]*@", "//****@"));
-    } else {
-      long started = System.nanoTime();
-      local = LocalRedisCluster.start(3);
-      clusterUri = local.uri();
-      say("Cluster: throwaway local Redis %s cluster, 3 masters at %s (started in %d ms)", local.redisVersion(),
-          clusterUri, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      run(clusterUri);
+      return;
     }
-    String namespace = "showcase-" + Long.toString(System.nanoTime() % 100_000, 36);
-    CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create(clusterUri + "/" + namespace),
-        Showcase.class.getClassLoader());
+    long started = System.nanoTime();
+    try (LocalRedisCluster local = LocalRedisCluster.start(3)) {
+      say("Cluster: throwaway local Redis %s cluster, 3 masters at %s (started in %d ms)", local.redisVersion(),
+          local.uri(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      run(local.uri());
+    }
+    say("Local cluster stopped.");
+  }
+
+  /**
+   * The tour, against the cluster at {@code clusterUri} ({@code redis://host:port,...}); then it removes every key it
+   * created, also when the tour fails. Its namespaces are new (no key under them) so that they hold only its keys.
+   */
+  static void run(String clusterUri) throws Exception {
     Set<HostAndPort> seeds = new HashSet<>();
     for (String seed : clusterUri.substring(clusterUri.indexOf("://") + 3).split(",")) {
       seeds.add(HostAndPort.from(seed.replaceAll("^.*@", "")));
     }
+    String[] owners = slotOwners(seeds.iterator().next());
+    List<HostAndPort> masters = Arrays.stream(owners).filter(Objects::nonNull).distinct().map(HostAndPort::from)
+        .toList();
     try (RedisClusterClient raw = RedisClusterClient.create(seeds)) {
-      tour(manager, raw, namespace, seeds.iterator().next());
-      annotatedService(clusterUri, namespace);
-      hibernate(clusterUri, namespace, slotOwners(seeds.iterator().next()));
-      latencies(manager);
-      say("%nDone.");
-    } finally {
-      for (String name : manager.getCacheNames()) {
-        manager.destroyCache(name);
-      }
-      manager.close();
-      if (local != null) {
-        local.close();
-        say("Local cluster stopped.");
+      NamespaceCleanup cleanup = new NamespaceCleanup(raw, masters);
+      long keysBefore = cleanup.keysInCluster();
+      String namespace;
+      do {
+        namespace = "showcase-" + Long.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+      } while (cleanup.keysUnder(namespace) + cleanup.keysUnder(namespace + ORM_SUFFIX) > 0);
+      CacheManager manager = Caching.getCachingProvider().getCacheManager(URI.create(clusterUri + "/" + namespace),
+          Showcase.class.getClassLoader());
+      try {
+        tour(manager, raw, namespace, owners);
+        annotatedService(clusterUri, namespace);
+        hibernate(clusterUri, namespace, owners);
+        latencies(manager);
+        say("%nDone.");
+      } finally {
+        cleanUp(cleanup, manager, clusterUri, namespace, keysBefore);
       }
     }
   }
 
-  private static void tour(CacheManager manager, RedisClusterClient raw, String namespace, HostAndPort seed)
+  /** Destroys the caches of both namespaces (the tour's and Spring's, Hibernate's regions) and what is left there. */
+  private static void cleanUp(NamespaceCleanup cleanup, CacheManager manager, String clusterUri, String namespace,
+      long keysBefore) {
+    long removed;
+    try {
+      removed = cleanup.removeAll(manager);
+    } finally {
+      manager.close();
+    }
+    CacheManager orm = Caching.getCachingProvider().getCacheManager(
+        URI.create(clusterUri + "/" + namespace + ORM_SUFFIX), Showcase.class.getClassLoader());
+    try {
+      removed += cleanup.removeAll(orm);
+    } finally {
+      orm.close();
+    }
+    long keysAfter = cleanup.keysInCluster();
+    say("%nClean-up: removed %,d keys it created (under %s and %s%s); %s.", removed, namespace, namespace,
+        ORM_SUFFIX, keysAfter == keysBefore
+            ? "the cluster holds what it held before (" + keysBefore + " keys)"
+            : "none of its keys remain (the cluster's other keys went from " + keysBefore + " to " + keysAfter
+                + " meanwhile: other clients or expiry)");
+  }
+
+  private static void tour(CacheManager manager, RedisClusterClient raw, String namespace, String[] owners)
       throws Exception {
-    String[] owners = slotOwners(seed);
     say("%n1. Plain JCache");
     Cache<String, String> users = manager.createCache("users", new MutableConfiguration<String, String>()
         .setTypes(String.class, String.class));
@@ -192,7 +232,7 @@ public final class Showcase {
     say("%n6. Hibernate entities in the second-level cache (region factory \"slotcache\", H2 in memory)");
     System.setProperty("org.jboss.logging.provider", "slf4j"); // Hibernate's log through slf4j-simple, at warn
     String database = "jdbc:h2:mem:" + namespace + ";DB_CLOSE_DELAY=-1";
-    String cacheUri = clusterUri + "/" + namespace + "-orm";
+    String cacheUri = clusterUri + "/" + namespace + ORM_SUFFIX;
     try (SessionFactory serverA = Library.server(database, cacheUri + "?client-name=orm-a", true);
          SessionFactory serverB = Library.server(database, cacheUri + "?client-name=orm-b", false)) {
       serverA.inTransaction(session -> {
@@ -226,7 +266,7 @@ public final class Showcase {
           .getCacheManager(URI.create(cacheUri + "?client-name=orm-a"), Showcase.class.getClassLoader())
           .getCache("books");
       Map<String, Long> perMaster = keysPerMaster(
-          new SegmentedKeyLayout(namespace + "-orm", "books", segmentsOf(region)), owners);
+          new SegmentedKeyLayout(namespace + ORM_SUFFIX, "books", segmentsOf(region)), owners);
       say("   the region \"books\" is one Slotcache cache spread over the masters: %s", perMaster);
     }
   }

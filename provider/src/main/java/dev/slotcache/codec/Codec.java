@@ -9,7 +9,9 @@ package dev.slotcache.codec;
  *       every JVM, because the bytes are the address of the entry;</li>
  *   <li>values round-trip to an equal, independent copy (store-by-value);</li>
  *   <li>decoding never trusts its input: bytes that are not a valid encoding raise {@link CodecException},
- *       never another exception type.</li>
+ *       never another exception type;</li>
+ *   <li>bytes that name a class the codec's class loader cannot load raise its subclass
+ *       {@link ClassNotVisibleException}: they may be valid for a JVM that sees the class.</li>
  * </ul>
  * Implementations are thread-safe.
  */

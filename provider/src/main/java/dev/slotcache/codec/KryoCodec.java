@@ -47,6 +47,11 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * never filled with another field's value. A field whose type changed makes the entry undecodable (a miss).
  * Throwables are written with Java serialization, decoded under the same policy ({@link ThrowableSerializer}).
  *
+ * <p><b>Class loader.</b> Every class a key or value is written with must be the class the codec's class loader
+ * finds under its name (checked once per class, when Kryo first writes that name), or the encoding fails: an entry
+ * whose class the readers cannot load could be written but never read back. Bytes naming a class that loader cannot
+ * load raise {@link ClassNotVisibleException}.
+ *
  * <p>Thread-safe: Kryo instances come from a pool.
  */
 public final class KryoCodec implements Codec {
@@ -73,7 +78,9 @@ public final class KryoCodec implements Codec {
   private static final byte[] EMPTY = new byte[0];
   private static final int MAX_POOLED_BUFFER = 1 << 20;
 
+  private final ClassLoader classLoader;
   private final ClassPolicy classPolicy;
+  private final Visibility visibility;
   private final int maxDecodeBytes;
   private final Pool<Worker> valueWorkers;
   private final Pool<Worker> keyWorkers;
@@ -85,8 +92,9 @@ public final class KryoCodec implements Codec {
    * @param maxDecodeBytes bytes larger than this are refused before decoding
    */
   public KryoCodec(ClassLoader classLoader, ClassPolicy classPolicy, int maxDecodeBytes) {
-    Objects.requireNonNull(classLoader, "classLoader");
+    this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.classPolicy = Objects.requireNonNull(classPolicy, "classPolicy");
+    this.visibility = new Visibility(classLoader);
     if (maxDecodeBytes <= 0) {
       throw new IllegalArgumentException("maxDecodeBytes must be positive, was " + maxDecodeBytes);
     }
@@ -226,6 +234,11 @@ public final class KryoCodec implements Codec {
     } catch (CodecException e) {
       throw e;
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
+      String missing = unloadableClass(e);
+      if (missing != null) {
+        throw new ClassNotVisibleException(missing, "cannot decode a " + what + " of " + bytes.length + " bytes: class "
+            + missing + " is not visible to class loader " + classLoader, e);
+      }
       throw new CodecException("cannot decode a " + what + " of " + bytes.length + " bytes: " + describe(e), e);
     } finally {
       worker.input.setBuffer(EMPTY);
@@ -241,6 +254,11 @@ public final class KryoCodec implements Codec {
   }
 
   private static CodecException cannotEncode(String what, Object object, Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CodecException ours) {
+        return ours == e ? ours : new CodecException(ours.getMessage(), e); // our own check, inside Kryo's frames
+      }
+    }
     return new CodecException("cannot encode " + what + " of " + object.getClass().getName() + ": " + describe(e)
         + " (give the class a Kryo-friendly shape, or make the field transient)", e);
   }
@@ -252,6 +270,59 @@ public final class KryoCodec implements Codec {
       message = newline < 0 ? message : message.substring(0, newline);
     }
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /**
+   * The class that a failure to decode could not load (a {@link ClassNotFoundException} or
+   * {@link NoClassDefFoundError} in its causes), or null. A name that is not a Java class name means the bytes
+   * themselves are damaged, so it does not count.
+   */
+  private static String unloadableClass(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      String name = null;
+      if (cause instanceof ClassNotVisibleException known) {
+        return known.className();
+      } else if (cause instanceof ClassNotFoundException) {
+        name = cause.getMessage();
+      } else if (cause instanceof NoClassDefFoundError && cause.getMessage() != null) {
+        name = cause.getMessage().replace("Could not initialize class ", "").replace('/', '.');
+      }
+      if (name != null) {
+        return isClassName(name) ? name : null;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code name} is a binary class name ({@code a.b.C$D}) or an array of one ({@code [La.b.C;}). */
+  private static boolean isClassName(String name) {
+    String element = name.startsWith("[") ? name.replaceFirst("^\\[+L(.*);$", "$1") : name;
+    if (element.isEmpty() || element.startsWith("[")) {
+      return false;
+    }
+    for (String part : element.split("\\.", -1)) {
+      if (part.isEmpty() || !Character.isJavaIdentifierStart(part.codePointAt(0))
+          || !part.codePoints().allMatch(Character::isJavaIdentifierPart)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Loads {@code name} as Kryo's reader does: through {@code loader}, else through Kryo's own class loader. Throws
+   * the first loader's {@link ClassNotFoundException} when neither has it.
+   */
+  private static Class<?> load(String name, ClassLoader loader) throws ClassNotFoundException {
+    try {
+      return Class.forName(name, false, loader);
+    } catch (ClassNotFoundException e) {
+      try {
+        return Class.forName(name, false, Kryo.class.getClassLoader());
+      } catch (ClassNotFoundException ignored) {
+        throw e;
+      }
+    }
   }
 
   private static byte[] prefixed(char type, String text) {
@@ -280,7 +351,7 @@ public final class KryoCodec implements Codec {
   }
 
   private Kryo newKryo(ClassLoader classLoader, boolean references) {
-    Kryo kryo = new CanonicalKryo(new PolicyClassResolver(classPolicy, !references), !references);
+    Kryo kryo = new CanonicalKryo(new PolicyClassResolver(classPolicy, visibility, !references), !references);
     kryo.setClassLoader(classLoader);
     kryo.setRegistrationRequired(false);
     kryo.setWarnUnregisteredClasses(false);
@@ -378,6 +449,48 @@ public final class KryoCodec implements Codec {
   }
 
   /**
+   * Whether the class this codec's readers find under a class's name is that very class: computed once per class
+   * and remembered while it holds. A "no" is not remembered, because a loader may answer differently later (the
+   * provider's default loader asks the calling thread's context class loader); it is the failing path anyway.
+   */
+  private static final class Visibility extends ClassValue<Boolean> {
+    private final ClassLoader loader;
+
+    Visibility(ClassLoader loader) {
+      this.loader = loader;
+    }
+
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      return resolve(type.getName()) == type;
+    }
+
+    /** Throws {@link CodecException} naming the class, the loader and the cure when {@code type} is not visible. */
+    void require(Class<?> type) {
+      if (get(type)) {
+        return;
+      }
+      remove(type);
+      Class<?> found = resolve(type.getName());
+      String problem = found == null
+          ? "class " + type.getName() + " is not visible to the CacheManager's class loader " + loader
+          : "the CacheManager's class loader " + loader + " finds another class named " + type.getName()
+              + " (loaded by " + found.getClassLoader() + "; this one by " + type.getClassLoader() + ")";
+      throw new CodecException(problem + ", so an entry holding it could not be read back. Pass a ClassLoader that "
+          + "sees the class to getCacheManager(uri, classLoader), or make it the thread's context class loader "
+          + "before getCacheManager(uri, null)");
+    }
+
+    private Class<?> resolve(String name) {
+      try {
+        return load(name, loader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        return null;
+      }
+    }
+  }
+
+  /**
    * Refuses, before instantiation, every class the policy does not permit. In key mode it writes every class
    * by its full name instead of Kryo's per-graph name ids, whose numbering depends on encounter order and so
    * would make a sorted set's encoding depend on its iteration order.
@@ -387,19 +500,22 @@ public final class KryoCodec implements Codec {
     private static final int MAX_REMEMBERED = 4096;
 
     private final ClassPolicy policy;
+    private final Visibility visibility;
     private final boolean fullNames;
     private final Map<String, Class<?>> byName = new java.util.HashMap<>();
     /** Names already checked, so that reading a value costs no pattern matching (this resolver's Kryo only). */
     private final Set<String> permitted = new java.util.HashSet<>();
 
-    PolicyClassResolver(ClassPolicy policy, boolean fullNames) {
+    PolicyClassResolver(ClassPolicy policy, Visibility visibility, boolean fullNames) {
       this.policy = policy;
+      this.visibility = visibility;
       this.fullNames = fullNames;
     }
 
     @Override
     @SuppressWarnings("rawtypes")
     protected void writeName(Output output, Class type, Registration registration) {
+      visibility.require(type);
       if (!fullNames) {
         super.writeName(output, type, registration);
         return;
@@ -420,9 +536,10 @@ public final class KryoCodec implements Codec {
       if (type == null) {
         check(name);
         try {
-          type = Class.forName(name, false, kryo.getClassLoader());
+          type = load(name, kryo.getClassLoader());
         } catch (ClassNotFoundException e) {
-          throw new CodecException("class " + name + " named in a stored key is not on the class path", e);
+          throw new ClassNotVisibleException(name, "class " + name + " named in a stored key is not visible to "
+              + "class loader " + kryo.getClassLoader(), e);
         }
         byName.put(name, type);
       }

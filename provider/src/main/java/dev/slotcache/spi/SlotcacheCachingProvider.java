@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.WeakHashMap;
 import javax.cache.CacheException;
@@ -19,12 +20,17 @@ import javax.cache.spi.CachingProvider;
  * <p>A CacheManager is identified by (URI, ClassLoader). {@code redis://} and {@code rediss://} URIs name a
  * cluster and a namespace; {@code file:}, {@code jar:} and {@code classpath:} URIs name a properties file of
  * settings; any other URI (the default one included) names a namespace on the default cluster
- * ({@code slotcache.uri}, else {@code SLOTCACHE_URI}, else {@code redis://127.0.0.1:6379}). Thread-safe.
+ * ({@code slotcache.uri}, else {@code SLOTCACHE_URI}, else {@code redis://127.0.0.1:6379}). A null ClassLoader
+ * means {@link #getDefaultClassLoader()}: the calling thread's context class loader, then Slotcache's own.
+ * Thread-safe.
  */
 public final class SlotcacheCachingProvider implements CachingProvider {
 
   /** The provider's default URI: the namespace of the default cluster URI. */
   public static final URI DEFAULT_URI = URI.create("urn:slotcache:default");
+
+  private static final ClassLoader DEFAULT_CLASS_LOADER = new ContextFirstClassLoader(
+      Objects.requireNonNullElse(SlotcacheCachingProvider.class.getClassLoader(), ClassLoader.getSystemClassLoader()));
 
   private final Map<ClassLoader, Map<URI, SlotcacheCacheManager>> managers = new WeakHashMap<>();
 
@@ -54,9 +60,13 @@ public final class SlotcacheCachingProvider implements CachingProvider {
     return getCacheManager(getDefaultURI(), getDefaultClassLoader(), getDefaultProperties());
   }
 
+  /**
+   * One instance for every provider: the thread's context class loader at each lookup, then Slotcache's own
+   * (see docs/decisions.md, "The default class loader").
+   */
   @Override
   public ClassLoader getDefaultClassLoader() {
-    return getClass().getClassLoader();
+    return DEFAULT_CLASS_LOADER;
   }
 
   @Override

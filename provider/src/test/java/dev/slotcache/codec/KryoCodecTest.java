@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slotcache.CompiledValueClass;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KryoCodecTest {
 
@@ -162,6 +165,46 @@ class KryoCodecTest {
   void unencodableValue_raisesCodecExceptionNamingTheClass() {
     CodecException e = assertThrows(CodecException.class, () -> codec.encodeValue(new Holder(Thread.currentThread())));
     assertTrue(e.getMessage().contains(Holder.class.getName()), e.getMessage());
+  }
+
+  @Test
+  void value_ofAClassTheLoaderCannotSee_isRefusedNamingClassAndLoader_alsoInsideACollection(@TempDir Path dir)
+      throws Exception {
+    try (CompiledValueClass ticket = CompiledValueClass.compile(dir)) {
+      for (Object value : List.of(ticket.newInstance("a"), new ArrayList<>(List.of(1, ticket.newInstance("b"))))) {
+        CodecException e = assertThrows(CodecException.class, () -> codec.encodeValue(value));
+        assertTrue(e.getMessage().contains(ticket.name() + " is not visible to the CacheManager's class loader "
+            + getClass().getClassLoader()), e.getMessage());
+      }
+      CodecException key = assertThrows(CodecException.class, () -> codec.encodeKey(List.of(ticket.newInstance("c"))));
+      assertTrue(key.getMessage().contains(ticket.name()), key.getMessage());
+    }
+  }
+
+  @Test
+  void storedClass_theLoaderCannotLoad_raisesClassNotVisibleException(@TempDir Path dir) throws Exception {
+    try (CompiledValueClass ticket = CompiledValueClass.compile(dir)) {
+      KryoCodec seeing = new KryoCodec(ticket.loader(), ClassPolicy.denyList(), 1 << 20);
+      byte[] value = seeing.encodeValue(new ArrayList<>(List.of(ticket.newInstance("a"))));
+      byte[] key = seeing.encodeKey(List.of(ticket.newInstance("k")));
+      assertEquals(List.of(ticket.newInstance("a")), seeing.decodeValue(value));
+
+      ClassNotVisibleException e = assertThrows(ClassNotVisibleException.class, () -> codec.decodeValue(value));
+      assertEquals(ticket.name(), e.className());
+      assertTrue(e.getMessage().contains(String.valueOf(getClass().getClassLoader())), e.getMessage());
+      assertEquals(ticket.name(), assertThrows(ClassNotVisibleException.class, () -> codec.decodeKey(key)).className());
+    }
+  }
+
+  @Test
+  void storedClassName_thatIsNoClassName_isDamage_notAMissingClass() {
+    String name = Point.class.getName();
+    byte[] missing = renameClass(codec.encodeValue(new Point(1, 2)), name, name.replace("Point", "Pxint"));
+    assertEquals(name.replace("Point", "Pxint"),
+        assertThrows(ClassNotVisibleException.class, () -> codec.decodeValue(missing)).className());
+    byte[] damaged = renameClass(codec.encodeValue(new Point(1, 2)), name, name.replace("Point", "Po nt"));
+    CodecException e = assertThrows(CodecException.class, () -> codec.decodeValue(damaged));
+    assertFalse(e instanceof ClassNotVisibleException, e.getMessage());
   }
 
   @Test
