@@ -115,7 +115,7 @@ final class ManagerSetup {
     try (InputStream in = open(uri, classLoader)) {
       properties.load(in);
     } catch (IOException e) {
-      throw new CacheException("cannot read Slotcache settings from " + uri + ": " + e.getMessage(), e);
+      throw new CacheException("cannot read Slotcache settings from " + mask(uri.toString()) + ": " + e.getMessage(), e);
     }
     return properties;
   }
@@ -228,19 +228,9 @@ final class ManagerSetup {
     }
   }
 
-  /** A URI for messages: the password replaced by {@code ****}. */
+  /** A URI for messages: passwords replaced by {@code ****} (user info and options). */
   static String mask(String uri) {
-    int schemeEnd = uri.indexOf("://");
-    int at = uri.lastIndexOf('@');
-    if (schemeEnd < 0 || at < schemeEnd) {
-      return uri;
-    }
-    String userInfo = uri.substring(schemeEnd + 3, at);
-    int colon = userInfo.indexOf(':');
-    if (colon < 0) {
-      return uri;
-    }
-    return uri.substring(0, schemeEnd + 3) + userInfo.substring(0, colon) + ":****" + uri.substring(at);
+    return dev.slotcache.internal.Redaction.forMessages(uri);
   }
 
   @Override

@@ -1423,7 +1423,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
 
   @Override
   public String toString() {
-    return "SlotcacheCache[" + name + " in " + manager.getURI() + "]";
+    return "SlotcacheCache[" + name + " in " + manager.shownUri() + "]";
   }
 
   // ------------------------------------------------------------------------------------------- other JVMs

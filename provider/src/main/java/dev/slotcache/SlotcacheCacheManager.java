@@ -148,6 +148,15 @@ public final class SlotcacheCacheManager implements CacheManager {
     return clusterEvents.publishFailures();
   }
 
+  /**
+   * The caches recorded in this manager's namespace in the cluster, by any JVM (unlike {@link #getCacheNames()},
+   * which lists the caches this manager has open), sorted by name.
+   */
+  public java.util.List<String> getRecordedCacheNames() {
+    requireNotClosed();
+    return registry.names();
+  }
+
   /** The namespace this manager's caches live under. */
   public String getNamespace() {
     return setup.namespace;
@@ -164,7 +173,7 @@ public final class SlotcacheCacheManager implements CacheManager {
     }
     synchronized (caches) {
       if (caches.containsKey(cacheName)) {
-        throw new CacheException("cache '" + cacheName + "' already exists in " + uri);
+        throw new CacheException("cache '" + cacheName + "' already exists in " + shownUri());
       }
       SlotcacheConfiguration<K, V> effective = effectiveConfiguration(cacheName, configuration);
       CacheDescriptor wanted = CacheDescriptor.of(effective);
@@ -435,7 +444,7 @@ public final class SlotcacheCacheManager implements CacheManager {
   }
 
   private CacheException suppress(CacheException failure, RuntimeException e) {
-    CacheException result = failure != null ? failure : new CacheException("closing cache manager " + uri + " failed");
+    CacheException result = failure != null ? failure : new CacheException("closing cache manager " + shownUri() + " failed");
     result.addSuppressed(e);
     return result;
   }
@@ -490,6 +499,11 @@ public final class SlotcacheCacheManager implements CacheManager {
     housekeeping = keeper;
   }
 
+  /** The URI for messages and logs: passwords masked. */
+  String shownUri() {
+    return ManagerSetup.mask(uri.toString());
+  }
+
   @Override
   public boolean isClosed() {
     return closed;
@@ -506,12 +520,12 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   private void requireNotClosed() {
     if (closed) {
-      throw new IllegalStateException("cache manager " + uri + " is closed");
+      throw new IllegalStateException("cache manager " + shownUri() + " is closed");
     }
   }
 
   @Override
   public String toString() {
-    return "SlotcacheCacheManager[" + uri + ", " + setup + "]";
+    return "SlotcacheCacheManager[" + shownUri() + ", " + setup + "]";
   }
 }

@@ -62,9 +62,8 @@ final class NamespaceCleanup {
   long removeAll(CacheManager manager) {
     String namespace = manager.unwrap(SlotcacheCacheManager.class).getNamespace();
     long found = keysUnder(namespace);
-    byte[] registry = (SegmentedKeyLayout.escape(namespace, false) + ":caches").getBytes(StandardCharsets.UTF_8);
-    for (byte[] cacheName : raw.hkeys(registry)) {
-      manager.destroyCache(new String(cacheName, StandardCharsets.UTF_8));
+    for (String cacheName : manager.unwrap(SlotcacheCacheManager.class).getRecordedCacheNames()) {
+      manager.destroyCache(cacheName);
     }
     Map<HostAndPort, List<byte[]>> leftovers = new LinkedHashMap<>();
     forEachKey(pattern(namespace), (master, key) -> leftovers.computeIfAbsent(master, m -> new ArrayList<>()).add(key));

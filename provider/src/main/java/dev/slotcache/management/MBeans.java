@@ -2,12 +2,9 @@ package dev.slotcache.management;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.StringJoiner;
 import javax.cache.CacheException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -126,57 +123,9 @@ public final class MBeans {
     return plain ? mapped : ObjectName.quote(text);
   }
 
-  /**
-   * The URI as bean names show it: without user info and without {@code user} or {@code password} options
-   * ({@code slotcache.} prefixed or not, any option ending in {@code password}); otherwise unchanged. Parsed the
-   * way the manager parses a {@code redis://} URI: the authority ends at the first {@code /} or {@code ?}, the
-   * user info at its last {@code @}, the options follow the first {@code ?}.
-   */
+  /** The URI as bean names show it: without user info and without user or password options. */
   static String withoutCredentials(URI uri) {
-    String text = uri.toString();
-    int schemeEnd = text.indexOf("://");
-    if (schemeEnd >= 0) {
-      int start = schemeEnd + 3;
-      int end = start;
-      while (end < text.length() && text.charAt(end) != '/' && text.charAt(end) != '?') {
-        end++;
-      }
-      int at = text.lastIndexOf('@', end - 1);
-      if (at >= start) {
-        text = text.substring(0, start) + text.substring(at + 1);
-      }
-    }
-    int query = text.indexOf('?');
-    if (query < 0) {
-      return text;
-    }
-    StringJoiner kept = new StringJoiner("&");
-    boolean dropped = false;
-    for (String option : text.substring(query + 1).split("&", -1)) {
-      if (isCredential(option)) {
-        dropped = true;
-      } else {
-        kept.add(option);
-      }
-    }
-    if (!dropped) {
-      return text;
-    }
-    return text.substring(0, query) + (kept.length() == 0 ? "" : "?" + kept);
+    return dev.slotcache.internal.Redaction.withoutCredentials(uri.toString());
   }
 
-  private static boolean isCredential(String option) {
-    int eq = option.indexOf('=');
-    String name = eq < 0 ? option : option.substring(0, eq);
-    try {
-      name = URLDecoder.decode(name, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      // not %-encoded properly: judge the raw text
-    }
-    name = name.strip().toLowerCase(Locale.ROOT);
-    if (name.startsWith("slotcache.")) {
-      name = name.substring("slotcache.".length());
-    }
-    return name.equals("user") || name.endsWith("password");
-  }
 }

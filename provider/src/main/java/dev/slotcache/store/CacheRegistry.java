@@ -65,8 +65,26 @@ public final class CacheRegistry {
     call(cacheName, "destroyCache", client -> client.hdel(key, field(cacheName)));
   }
 
+  /** Every cache recorded in the namespace, by any JVM. */
+  public java.util.List<String> names() {
+    return call("(registry)", "list the recorded caches", client -> {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      for (byte[] field : client.hkeys(key)) {
+        if (!java.util.Arrays.equals(field, SENTINEL)) {
+          names.add(new String(field, StandardCharsets.UTF_8));
+        }
+      }
+      java.util.Collections.sort(names);
+      return names;
+    });
+  }
+
   private static byte[] field(String cacheName) {
-    return cacheName.getBytes(StandardCharsets.UTF_8);
+    byte[] field = cacheName.getBytes(StandardCharsets.UTF_8);
+    if (java.util.Arrays.equals(field, SENTINEL)) {
+      throw new IllegalArgumentException("the cache name \\0registry is reserved");
+    }
+    return field;
   }
 
   private <T> T call(String cacheName, String operation, Function<UnifiedJedis, T> work) {

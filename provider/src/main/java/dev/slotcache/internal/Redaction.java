@@ -1,0 +1,83 @@
+package dev.slotcache.internal;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/**
+ * URIs as Slotcache shows them: in messages and logs a password is {@code ****} (in the user info and in any
+ * {@code password} option); in MBean names credentials are left out entirely. Parsed the way the manager parses a
+ * {@code redis://} URI: the authority ends at the first {@code /} or {@code ?}, the user info at its last
+ * {@code @}, the options follow the first {@code ?}. Any other text is returned unchanged.
+ */
+public final class Redaction {
+
+  private static final String MASK = "****";
+
+  private Redaction() {
+  }
+
+  /** The URI for a message or a log line: user names kept (they help), passwords masked. */
+  public static String forMessages(String uri) {
+    return rewrite(uri, false);
+  }
+
+  /** The URI for a name that outlives the message (an MBean name): no user info, no user or password options. */
+  public static String withoutCredentials(String uri) {
+    return rewrite(uri, true);
+  }
+
+  private static String rewrite(String text, boolean drop) {
+    int schemeEnd = text.indexOf("://");
+    if (schemeEnd >= 0) {
+      int start = schemeEnd + 3;
+      int end = start;
+      while (end < text.length() && text.charAt(end) != '/' && text.charAt(end) != '?') {
+        end++;
+      }
+      int at = text.lastIndexOf('@', end - 1);
+      if (at >= start) {
+        String userInfo = text.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        String shown = drop ? "" : (colon < 0 ? userInfo : userInfo.substring(0, colon) + ":" + MASK) + "@";
+        text = text.substring(0, start) + shown + text.substring(at + 1);
+      }
+    }
+    int query = text.indexOf('?');
+    if (query < 0) {
+      return text;
+    }
+    StringJoiner kept = new StringJoiner("&");
+    boolean changed = false;
+    for (String option : text.substring(query + 1).split("&", -1)) {
+      String name = optionName(option);
+      boolean secret = name.endsWith("password");
+      if (drop && (secret || name.equals("user"))) {
+        changed = true;
+      } else if (secret) {
+        int eq = option.indexOf('=');
+        kept.add((eq < 0 ? option : option.substring(0, eq)) + "=" + MASK);
+        changed = true;
+      } else {
+        kept.add(option);
+      }
+    }
+    if (!changed) {
+      return text;
+    }
+    return text.substring(0, query) + (kept.length() == 0 ? "" : "?" + kept);
+  }
+
+  private static String optionName(String option) {
+    int eq = option.indexOf('=');
+    String name = eq < 0 ? option : option.substring(0, eq);
+    try {
+      name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // not %-encoded properly: judge the raw text
+    }
+    name = name.strip().toLowerCase(Locale.ROOT);
+    return name.startsWith("slotcache.") ? name.substring("slotcache.".length()) : name;
+  }
+}
