@@ -62,6 +62,7 @@ public final class SlotcacheCacheManager implements CacheManager {
   /** Tells this manager's events apart from other JVMs' (and other managers' in one JVM). */
   private final String nodeId = java.util.UUID.randomUUID().toString();
   private final ClusterEvents clusterEvents;
+  private final CacheFactory factory;
   private volatile ScheduledExecutorService housekeeping;
   private volatile boolean closed;
 
@@ -81,6 +82,8 @@ public final class SlotcacheCacheManager implements CacheManager {
       throw new CacheException(SlotcacheSettings.ALLOWED_CLASSES.key() + ": " + e.getMessage(), e);
     }
     this.codec = new KryoCodec(classLoader, policy, maxValueBytes + 16);
+    this.factory = new CacheFactory(new Owner(), codec, classLoader, maxValueBytes,
+        setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES), setup.endpoint.maxRetryTime());
     this.cluster = new RedisCluster(setup.endpoint);
     this.registry = new CacheRegistry(cluster, setup.namespace);
     this.clusterEvents = new ClusterEvents(cluster, setup.namespace, nodeId, new ClusterEvents.Handler() {
@@ -88,7 +91,7 @@ public final class SlotcacheCacheManager implements CacheManager {
       public void message(String cacheName, byte[] message) {
         SlotcacheCache<?, ?> cache = caches.get(cacheName);
         if (cache != null) {
-          cache.eventFromElsewhere(message);
+          cache.eventFromElsewhere(message, codec);
         }
       }
 
@@ -103,12 +106,42 @@ public final class SlotcacheCacheManager implements CacheManager {
     });
   }
 
-  ClusterEvents clusterEvents() {
-    return clusterEvents;
+  /** Builds this manager's caches (tests build one over a store of their own with it). */
+  CacheFactory factory() {
+    return factory;
   }
 
-  String nodeId() {
-    return nodeId;
+  /** What this manager's caches see of it. */
+  private final class Owner implements CacheOwner {
+    @Override
+    public CacheManager manager() {
+      return SlotcacheCacheManager.this;
+    }
+
+    @Override
+    public URI uri() {
+      return uri;
+    }
+
+    @Override
+    public String shownUri() {
+      return SlotcacheCacheManager.this.shownUri();
+    }
+
+    @Override
+    public ClusterEvents clusterEvents() {
+      return clusterEvents;
+    }
+
+    @Override
+    public String nodeId() {
+      return nodeId;
+    }
+
+    @Override
+    public void released(SlotcacheCache<?, ?> cache) {
+      SlotcacheCacheManager.this.released(cache);
+    }
   }
 
   @Override
@@ -286,11 +319,9 @@ public final class SlotcacheCacheManager implements CacheManager {
   private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration) {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
     SegmentStore store = new SegmentStore(cluster, layout);
-    int retries = setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES);
     clusterEvents.start();
     startHousekeeping();
-    return new SlotcacheCache<>(cacheName, this, configuration, store, codec, maxValueBytes, retries,
-        setup.endpoint.maxRetryTime());
+    return factory.create(cacheName, configuration, store);
   }
 
   /**

@@ -2,8 +2,6 @@ package dev.slotcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.slotcache.codec.ClassPolicy;
-import dev.slotcache.codec.KryoCodec;
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.store.ClusterEndpoint;
 import dev.slotcache.store.RedisCluster;
@@ -45,9 +43,7 @@ class InvokeLostReplyTest extends ClusterTest {
     configuration.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
         FactoryBuilder.factoryOf(Recorder.class), null, true, true));
     EVENTS.clear();
-    SlotcacheCache<String, Integer> cache = new SlotcacheCache<>("counters", slotcache, configuration, store,
-        new KryoCodec(getClass().getClassLoader(), ClassPolicy.parse(null), 1 << 20), 1 << 20, 100,
-        Duration.ofSeconds(10));
+    SlotcacheCache<String, Integer> cache = slotcache.factory().create("counters", configuration, store);
     try {
       store.lose.set(1);
       assertEquals("created", cache.invoke("n", (entry, args) -> {

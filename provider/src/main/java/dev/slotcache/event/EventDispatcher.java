@@ -31,8 +31,9 @@ import javax.cache.event.EventType;
  */
 public final class EventDispatcher<K, V> {
 
-  private final Cache<K, V> source;
+  private final String cacheName;
   private final RemoteSink<K, V> remote;
+  private volatile Cache<K, V> source;
   private final List<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
   private volatile ExecutorService async;
   private volatile boolean closed;
@@ -49,9 +50,15 @@ public final class EventDispatcher<K, V> {
     void publish(EventType type, K key, V value, V oldValue);
   }
 
-  public EventDispatcher(Cache<K, V> source, RemoteSink<K, V> remote) {
-    this.source = Objects.requireNonNull(source, "source");
+  /** A dispatcher for {@code cacheName}; {@link #bind} names the cache that events come from before any is raised. */
+  public EventDispatcher(String cacheName, RemoteSink<K, V> remote) {
+    this.cacheName = Objects.requireNonNull(cacheName, "cacheName");
     this.remote = Objects.requireNonNull(remote, "remote");
+  }
+
+  /** The cache events come from ({@code CacheEntryEvent.getSource()}); set once, by the cache itself. */
+  public void bind(Cache<K, V> cache) {
+    this.source = Objects.requireNonNull(cache, "cache");
   }
 
   /** Adds a listener; {@link IllegalArgumentException} when this configuration is registered already. */
@@ -73,7 +80,7 @@ public final class EventDispatcher<K, V> {
    */
   public void deregister(CacheEntryListenerConfiguration<K, V> configuration) {
     Objects.requireNonNull(configuration, "configuration");
-    UserResources closing = new UserResources(source.getName());
+    UserResources closing = new UserResources(cacheName);
     synchronized (registrations) {
       for (Registration<K, V> registration : registrations) {
         if (registration.configuration.equals(configuration)) {
@@ -176,7 +183,7 @@ public final class EventDispatcher<K, V> {
     if (executor == null) {
       synchronized (this) {
         if (async == null) {
-          String name = "slotcache-events-" + source.getName();
+          String name = "slotcache-events-" + cacheName;
           ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
               runnable -> {
                 Thread thread = new Thread(runnable, name);

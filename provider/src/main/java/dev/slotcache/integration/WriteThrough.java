@@ -18,10 +18,41 @@ import javax.cache.integration.CacheWriterException;
  * {@link CacheWriterException}, and for batches the entries the writer did handle reported back, so that the
  * cache applies exactly those. Thread-safe when the writer is.
  */
-public final class WriteThrough<K, V> {
+public class WriteThrough<K, V> {
 
   private final CacheWriter<K, V> writer;
   private final BiFunction<K, V, Cache.Entry<K, V>> entryFactory;
+
+  private static final WriteThrough<Object, Object> DISABLED = new WriteThrough<>() {
+    @Override
+    public void write(Object key, Object value) {
+    }
+
+    @Override
+    public void delete(Object key) {
+    }
+
+    @Override
+    public Batch<Object> writeAll(Map<?, ?> entries) {
+      return new Batch<>(null, null);
+    }
+
+    @Override
+    public Batch<Object> deleteAll(Collection<?> keys) {
+      return new Batch<>(null, null);
+    }
+  };
+
+  /** The writer of a cache without write-through: writes and deletes nothing, every batch done. */
+  @SuppressWarnings("unchecked")
+  public static <K, V> WriteThrough<K, V> disabled() {
+    return (WriteThrough<K, V>) DISABLED;
+  }
+
+  private WriteThrough() {
+    this.writer = null;
+    this.entryFactory = null;
+  }
 
   /**
    * @param writer  the user's writer
@@ -54,7 +85,7 @@ public final class WriteThrough<K, V> {
     }
   }
 
-  /** Outcome of a batch: what the writer handled, and its failure if any. */
+  /** Outcome of a batch: what the writer handled (null: all of it), and its failure if any. */
   public record Batch<T>(Set<T> done, CacheWriterException failure) {
   }
 
@@ -80,6 +111,9 @@ public final class WriteThrough<K, V> {
 
   /** Deletes keys; the result names the keys deleted (all of them unless the writer failed part-way). */
   public Batch<K> deleteAll(Collection<? extends K> keys) {
+    if (keys.isEmpty()) {
+      return new Batch<>(null, null); // nothing to delete: the writer is not asked (removeAll() of an empty cache)
+    }
     List<K> pending = new ArrayList<>(keys);
     Set<K> all = new LinkedHashSet<>(keys);
     try {
@@ -94,8 +128,12 @@ public final class WriteThrough<K, V> {
     }
   }
 
-  /** Keys of a map in the order of a batch result, for callers that keep values aside. */
+  /** The entries of a map whose keys a batch handled ({@code keys} null: the map itself). */
+  @SuppressWarnings("unchecked")
   public static <K, V> Map<K, V> only(Map<? extends K, ? extends V> entries, Set<K> keys) {
+    if (keys == null) {
+      return (Map<K, V>) entries;
+    }
     Map<K, V> kept = new LinkedHashMap<>();
     for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
       if (keys.contains(entry.getKey())) {
@@ -105,7 +143,13 @@ public final class WriteThrough<K, V> {
     return kept;
   }
 
-  /** The user's writer (to close it with the cache). */
+  /** The keys a batch handled ({@code done} null: all of {@code keys}). */
+  @SuppressWarnings("unchecked")
+  public static <K> Collection<K> only(Collection<? extends K> keys, Set<K> done) {
+    return done == null ? (Collection<K>) keys : done;
+  }
+
+  /** The user's writer (to close it with the cache), or null when disabled. */
   public Object delegate() {
     return writer;
   }
