@@ -63,6 +63,7 @@ public final class SlotcacheCacheManager implements CacheManager {
   private final String nodeId = java.util.UUID.randomUUID().toString();
   private final ClusterEvents clusterEvents;
   private final CacheFactory factory;
+  private final CacheConfigurations configurations;
   private volatile ScheduledExecutorService housekeeping;
   private volatile boolean closed;
 
@@ -84,6 +85,7 @@ public final class SlotcacheCacheManager implements CacheManager {
     this.codec = new KryoCodec(classLoader, policy, maxValueBytes + 16);
     this.factory = new CacheFactory(new Owner(), codec, classLoader, maxValueBytes,
         setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES), setup.endpoint.maxRetryTime());
+    this.configurations = new CacheConfigurations(setup.settings, setup.namespace, classLoader);
     this.cluster = new RedisCluster(setup.endpoint);
     this.registry = new CacheRegistry(cluster, setup.namespace);
     this.clusterEvents = new ClusterEvents(cluster, setup.namespace, nodeId, new ClusterEvents.Handler() {
@@ -208,50 +210,24 @@ public final class SlotcacheCacheManager implements CacheManager {
       if (caches.containsKey(cacheName)) {
         throw new CacheException("cache '" + cacheName + "' already exists in " + shownUri());
       }
-      SlotcacheConfiguration<K, V> effective = effectiveConfiguration(cacheName, configuration);
+      SlotcacheConfiguration<K, V> effective = configurations.effective(cacheName, configuration);
       CacheDescriptor wanted = CacheDescriptor.of(effective);
       byte[] existing = registry.register(cacheName, wanted.encode());
       if (existing != null) {
         // Another JVM created it: what it recorded applies here too, unless this call explicitly asks otherwise.
         CacheDescriptor recorded = CacheDescriptor.decode(cacheName, existing);
-        java.util.List<String> contradictions = recorded.contradictions(wanted, choices(cacheName, configuration));
+        java.util.List<String> contradictions = recorded.contradictions(wanted, configurations.choices(cacheName, configuration));
         if (!contradictions.isEmpty()) {
           throw new CacheException("cache '" + cacheName + "' already exists in the cluster (namespace '"
               + setup.namespace + "') with " + String.join("; ", contradictions) + ". Create it with the "
               + "recorded configuration (" + recorded + "), destroyCache it first, or use another cache name");
         }
-        adopt(cacheName, recorded, effective);
+        configurations.adopt(cacheName, recorded, effective);
       }
       SlotcacheCache<K, V> cache = open(cacheName, effective);
       descriptors.put(cacheName, CacheDescriptor.of(effective));
       caches.put(cacheName, cache);
       return cache;
-    }
-  }
-
-  /** Which parts of a createCache configuration its caller chose, rather than left to defaults. */
-  private CacheDescriptor.Choices choices(String cacheName, Configuration<?, ?> given) {
-    SlotcacheSettings settings = setup.settings;
-    SlotcacheConfiguration<?, ?> own = given instanceof SlotcacheConfiguration<?, ?> s ? s : null;
-    boolean expiry = given instanceof CompleteConfiguration<?, ?> complete
-        && !isDefaultExpiry(complete.getExpiryPolicyFactory())
-        || settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_WRITE) != null
-        || settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_CREATE) != null
-        || settings.ownOfCache(cacheName, SlotcacheSettings.EXPIRE_AFTER_ACCESS) != null;
-    return new CacheDescriptor.Choices(
-        own != null && own.getSegments() != null || settings.ownOfCache(cacheName, SlotcacheSettings.SEGMENTS) != null,
-        expiry,
-        own != null && own.getTtlJitterPercent() != null
-            || settings.ownOfCache(cacheName, SlotcacheSettings.TTL_JITTER) != null,
-        own != null && own.getMaxTtl() != null || settings.ownOfCache(cacheName, SlotcacheSettings.MAX_TTL) != null);
-  }
-
-  /** Applies a recorded descriptor to this JVM's configuration of the cache, saying what that changed. */
-  private void adopt(String cacheName, CacheDescriptor recorded, SlotcacheConfiguration<?, ?> effective) {
-    java.util.List<String> changed = recorded.applyTo(effective, classLoader, cacheName);
-    if (!changed.isEmpty()) {
-      LOG.info("cache {} in namespace {}: using the configuration its creator recorded in the cluster ({}) over "
-          + "this JVM's defaults ({})", cacheName, setup.namespace, recorded, String.join(", ", changed));
     }
   }
 
@@ -296,8 +272,8 @@ public final class SlotcacheCacheManager implements CacheManager {
       if (cache == null) {
         MutableConfiguration<Object, Object> configuration = new MutableConfiguration<>()
             .setTypes(loadClass(cacheName, descriptor.keyType()), loadClass(cacheName, descriptor.valueType()));
-        SlotcacheConfiguration<Object, Object> effective = effectiveConfiguration(cacheName, configuration);
-        adopt(cacheName, descriptor, effective);
+        SlotcacheConfiguration<Object, Object> effective = configurations.effective(cacheName, configuration);
+        configurations.adopt(cacheName, descriptor, effective);
         cache = open(cacheName, effective);
         descriptors.put(cacheName, CacheDescriptor.of(effective));
         caches.put(cacheName, cache);
@@ -322,68 +298,6 @@ public final class SlotcacheCacheManager implements CacheManager {
     clusterEvents.start();
     startHousekeeping();
     return factory.create(cacheName, configuration, store);
-  }
-
-  /**
-   * The configuration a new cache really gets: a copy of the caller's, with per-cache declarative settings and
-   * manager defaults filled in where the caller left them open. Declared statistics and management only switch
-   * on: a declared {@code false} leaves what the caller's configuration switched on.
-   */
-  private <K, V> SlotcacheConfiguration<K, V> effectiveConfiguration(String cacheName, Configuration<K, V> given) {
-    SlotcacheConfiguration<K, V> effective;
-    if (given instanceof CompleteConfiguration<K, V> complete) {
-      effective = new SlotcacheConfiguration<>(complete);
-    } else {
-      effective = new SlotcacheConfiguration<>();
-      effective.setTypes(given.getKeyType(), given.getValueType());
-      effective.setStoreByValue(given.isStoreByValue());
-    }
-    SlotcacheSettings settings = setup.settings;
-    if (effective.getSegments() == null) {
-      effective.setSegments(settings.valueForCache(cacheName, SlotcacheSettings.SEGMENTS));
-    }
-    if (effective.getTtlJitterPercent() == null) {
-      effective.setTtlJitterPercent(settings.valueForCache(cacheName, SlotcacheSettings.TTL_JITTER));
-    }
-    java.time.Duration maxTtl = settings.valueForCache(cacheName, SlotcacheSettings.MAX_TTL);
-    if (effective.getMaxTtl() == null && maxTtl != null) {
-      effective.setMaxTtl(maxTtl);
-    }
-    Factory<ExpiryPolicy> declared = declaredExpiry(cacheName);
-    if (declared != null && isDefaultExpiry(effective.getExpiryPolicyFactory())) {
-      effective.setExpiryPolicyFactory(declared);
-    }
-    if (settings.valueForCache(cacheName, SlotcacheSettings.STATISTICS)) {
-      effective.setStatisticsEnabled(true);
-    }
-    if (settings.valueForCache(cacheName, SlotcacheSettings.MANAGEMENT)) {
-      effective.setManagementEnabled(true);
-    }
-    return effective;
-  }
-
-  private static boolean isDefaultExpiry(Factory<ExpiryPolicy> factory) {
-    return factory == null || factory.create() instanceof EternalExpiryPolicy;
-  }
-
-  /**
-   * The declared expiry policy of a cache: its own {@code slotcache.cache.<name>.expire-after-*} setting, else the
-   * manager-wide one (a cache's own replaces the manager-wide as a group); null when neither is set. The settings
-   * allow at most one per level.
-   */
-  private Factory<ExpiryPolicy> declaredExpiry(String cacheName) {
-    SlotcacheSettings settings = setup.settings;
-    boolean own = SlotcacheSettings.EXPIRY_SETTINGS.stream().anyMatch(s -> settings.ownOfCache(cacheName, s) != null);
-    for (SlotcacheSettings.Setting<java.time.Duration> setting : SlotcacheSettings.EXPIRY_SETTINGS) {
-      java.time.Duration ttl = own ? settings.ownValueOfCache(cacheName, setting) : settings.value(setting);
-      if (ttl != null) {
-        Duration duration = new Duration(java.util.concurrent.TimeUnit.MILLISECONDS, ttl.toMillis());
-        return setting == SlotcacheSettings.EXPIRE_AFTER_WRITE ? ModifiedExpiryPolicy.factoryOf(duration)
-            : setting == SlotcacheSettings.EXPIRE_AFTER_CREATE ? CreatedExpiryPolicy.factoryOf(duration)
-            : TouchedExpiryPolicy.factoryOf(duration);
-      }
-    }
-    return null;
   }
 
   @Override
