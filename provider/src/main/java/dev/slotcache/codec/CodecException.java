@@ -14,4 +14,12 @@ public class CodecException extends CacheException {
   public CodecException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * This failure as the cache named {@code cacheName} reports it to its caller: a {@link CacheException} whose
+   * message is {@code cache '<cacheName>': } followed by this one's, caused by this.
+   */
+  public CacheException inCache(String cacheName) {
+    return new CacheException("cache '" + cacheName + "': " + getMessage(), this);
+  }
 }

@@ -1,7 +1,6 @@
 package dev.slotcache.codec;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -14,6 +13,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -45,7 +45,7 @@ final class ThrowableSerializer extends Serializer<Throwable> {
       out.writeObject(throwable);
     } catch (IOException e) {
       // NotSerializableException names the class of the offending field.
-      throw new KryoException("a Throwable is encoded with Java serialization, which failed: " + e, e);
+      throw new UncheckedIOException("a Throwable is encoded with Java serialization, which failed: " + e, e);
     }
     output.writeVarInt(bytes.size(), true);
     output.writeBytes(bytes.toByteArray());

@@ -1,13 +1,21 @@
 package dev.slotcache.configuration;
 
-import dev.slotcache.codec.ClassPolicy;
+import static dev.slotcache.configuration.SettingKinds.byteSize;
+import static dev.slotcache.configuration.SettingKinds.classPatterns;
+import static dev.slotcache.configuration.SettingKinds.clientName;
+import static dev.slotcache.configuration.SettingKinds.clusterUri;
+import static dev.slotcache.configuration.SettingKinds.duration;
+import static dev.slotcache.configuration.SettingKinds.secretText;
+import static dev.slotcache.configuration.SettingKinds.text;
+import static dev.slotcache.configuration.SettingKinds.trueOrFalse;
+import static dev.slotcache.configuration.SettingKinds.wholeNumber;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -79,7 +87,7 @@ public final class SlotcacheSettings {
       "Percent by which TTLs are randomly shortened so that entries written together do not expire together.");
   public static final Setting<Duration> MAX_TTL = define("max-ttl", Scope.MANAGER_AND_CACHE, duration(false), null,
       "Upper bound on every TTL; also bounds eternal entries.");
-  public static final Setting<Long> MAX_VALUE_BYTES = define("max-value-bytes", Scope.MANAGER, size(), "16m",
+  public static final Setting<Long> MAX_VALUE_BYTES = define("max-value-bytes", Scope.MANAGER, byteSize(), "16m",
       "Largest encoded value accepted by put and decoded by get; larger ones fail with a CacheException.");
   public static final Setting<String> ALLOWED_CLASSES = define("codec.allowed-classes", Scope.MANAGER,
       classPatterns(), null,
@@ -143,7 +151,7 @@ public final class SlotcacheSettings {
     private final Function<String, T> parser;
 
     /** {@code parser} returns null or throws IllegalArgumentException for text it does not allow. */
-    private Kind(String allowed, String examples, boolean secret, Function<String, T> parser) {
+    Kind(String allowed, String examples, boolean secret, Function<String, T> parser) {
       this.allowed = allowed;
       this.examples = examples;
       this.secret = secret;
@@ -359,94 +367,5 @@ public final class SlotcacheSettings {
   /** Parses a duration of zero or more, for settings defined elsewhere. */
   public static Duration parseDuration(String key, String value) {
     return new Setting<>(key, key, Scope.MANAGER, duration(true), null, "").parse(key, value);
-  }
-
-  private static Kind<Integer> wholeNumber(int min, int max) {
-    return new Kind<>("a whole number from " + min + " to " + max, "", false, text -> {
-      int value = Integer.parseInt(text);
-      return value >= min && value <= max ? value : null;
-    });
-  }
-
-  private static Kind<Boolean> trueOrFalse() {
-    return new Kind<>("true or false", "", false, text -> {
-      String v = text.toLowerCase(Locale.ROOT);
-      return v.equals("true") ? Boolean.TRUE : v.equals("false") ? Boolean.FALSE : null;
-    });
-  }
-
-  private static Kind<Duration> duration(boolean zeroAllowed) {
-    return new Kind<>(zeroAllowed ? "a duration" : "a positive duration",
-        " such as PT2S, 2000 (ms), 500ms, 2s, 5m, 1h or 1d", false, text -> {
-          Duration d = parseDurationText(text.toLowerCase(Locale.ROOT));
-          long millis = d.toMillis(); // ArithmeticException when too long for a TTL
-          // TTLs and timeouts are whole milliseconds: a positive duration is at least one.
-          return d.isNegative() || (millis == 0 && !zeroAllowed) ? null : d;
-        });
-  }
-
-  private static Duration parseDurationText(String v) {
-    if (v.startsWith("p") || v.startsWith("-p")) {
-      return Duration.parse(v.toUpperCase(Locale.ROOT));
-    }
-    if (v.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-    }
-    String amount = v.substring(0, Math.max(0, v.length() - 1)).trim();
-    switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
-      case 's':
-        return Duration.ofSeconds(Long.parseLong(amount));
-      case 'm':
-        return Duration.ofMinutes(Long.parseLong(amount));
-      case 'h':
-        return Duration.ofHours(Long.parseLong(amount));
-      case 'd':
-        return Duration.ofDays(Long.parseLong(amount));
-      default:
-        return Duration.ofMillis(Long.parseLong(v));
-    }
-  }
-
-  private static Kind<Long> size() {
-    return new Kind<>("a positive size", " such as 1048576, 512k, 16m or 1g", false, text -> {
-      String v = text.toLowerCase(Locale.ROOT);
-      long unit = 1;
-      if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
-        unit = v.endsWith("k") ? 1024 : v.endsWith("m") ? 1024 * 1024 : 1024L * 1024 * 1024;
-        v = v.substring(0, v.length() - 1).trim();
-      }
-      long size = Math.multiplyExact(Long.parseLong(v), unit);
-      return size > 0 ? size : null;
-    });
-  }
-
-  private static Kind<String> text() {
-    return new Kind<>("any text", "", false, Function.identity());
-  }
-
-  private static Kind<String> secretText() {
-    return new Kind<>("any text", "", true, Function.identity());
-  }
-
-  /** Redis refuses client names with spaces, control or non-ASCII characters (CLIENT SETNAME). */
-  private static Kind<String> clientName() {
-    return new Kind<>("a name of printable ASCII characters without spaces", "", false,
-        text -> !text.isEmpty() && text.chars().allMatch(c -> c > ' ' && c <= '~') ? text : null);
-  }
-
-  private static Kind<String> classPatterns() {
-    return new Kind<>("comma-separated class patterns", " such as com.acme.Order, com.acme.* or com.acme.**",
-        false, text -> {
-      ClassPolicy.parse(text);
-      return text;
-    });
-  }
-
-  /** Secret: a cluster URI may carry a password. */
-  private static Kind<String> clusterUri() {
-    return new Kind<>("a redis:// or rediss:// URI", "", true, text -> {
-      String v = text.toLowerCase(Locale.ROOT);
-      return v.startsWith("redis://") || v.startsWith("rediss://") ? text : null;
-    });
   }
 }
