@@ -2,12 +2,11 @@ package dev.slotcache;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.slotcache.codec.ClassNotVisibleException;
 import dev.slotcache.codec.Codec;
 import dev.slotcache.codec.CodecException;
+import dev.slotcache.codec.ValueFraming;
 import dev.slotcache.store.Record;
 import dev.slotcache.store.SegmentStore;
-import javax.cache.CacheException;
 
 /**
  * The keys and values of one cache as the store holds them: the spec's type checks, encoding into framed records
@@ -21,7 +20,7 @@ final class EntryValues<K, V> {
   private final SegmentStore store;
   private final Class<?> keyType;
   private final Class<?> valueType;
-  private final int maxValueBytes;
+  private final ValueFraming framing;
   private final ClassLoader classLoader;
   private final UnreadableEntries unreadable;
 
@@ -32,7 +31,8 @@ final class EntryValues<K, V> {
     this.store = requireNonNull(store, "store");
     this.keyType = keyType == Object.class ? null : keyType;
     this.valueType = valueType == Object.class ? null : valueType;
-    this.maxValueBytes = maxValueBytes;
+    this.framing = new ValueFraming(cacheName, codec, valueType, maxValueBytes,
+        new ValueFraming.Header(Record.HEADER_LENGTH, Record::isRecord, Record::frameInPlace));
     this.classLoader = classLoader;
     this.unreadable = new UnreadableEntries(cacheName);
   }
@@ -59,7 +59,7 @@ final class EntryValues<K, V> {
     try {
       return codec.encodeKey(key);
     } catch (CodecException e) {
-      throw new CacheException("cache '" + cacheName + "': " + e.getMessage(), e);
+      throw e.inCache(cacheName);
     }
   }
 
@@ -70,73 +70,43 @@ final class EntryValues<K, V> {
 
   /** The value's payload as the store compares it (no header). */
   byte[] encodePayload(V value) {
-    return encode(value, 0);
+    return framing.encodePayload(value);
   }
 
   /** A framed record of the value, with a fresh stamp. */
   byte[] encodeRecord(K key, V value) {
     requireNonNull(key, "key");
     checkValue(value);
-    return Record.frameInPlace(encode(value, Record.HEADER_LENGTH));
-  }
-
-  private byte[] encode(V value, int headroom) {
-    byte[] bytes;
-    try {
-      bytes = codec.encodeValue(value, headroom);
-    } catch (CodecException e) {
-      throw new CacheException("cache '" + cacheName + "': " + e.getMessage(), e);
-    }
-    if (bytes.length - headroom > maxValueBytes) {
-      throw new CacheException("cache '" + cacheName + "': a value of " + value.getClass().getName() + " encodes to "
-          + (bytes.length - headroom) + " bytes, more than slotcache.max-value-bytes (" + maxValueBytes + ")");
-    }
-    return bytes;
+    return framing.encodeRecord(value);
   }
 
   /**
    * The value in a stored record; null for a miss. Bytes that are not ours or do not decode (another
    * application's data, a class that changed after a deploy) are a miss, and are removed only if they are
-   * still the same bytes, so a concurrent good write is never lost.
+   * still the same bytes, so a concurrent good write is never lost. An entry of a class this JVM cannot load is a
+   * miss that stays: a JVM that sees the class reads it.
    */
   @SuppressWarnings("unchecked")
   V decode(byte[] k, byte[] record) {
     if (record == null || record == SegmentStore.PRESENT) {
       return null;
     }
-    String reason;
-    if (Record.isRecord(record)) {
-      try {
-        Object value = codec.decodeValue(record, Record.HEADER_LENGTH);
-        if (valueType == null || valueType.isInstance(value)) {
-          return (V) value;
-        }
-        reason = "a " + value.getClass().getName() + " where the cache holds " + valueType.getName();
-      } catch (ClassNotVisibleException e) {
-        unreadable.classNotVisible(e.className(), classLoader);
-        return null;
-      } catch (CodecException e) {
-        reason = e.getMessage();
+    Object read = framing.decode(record);
+    if (read instanceof ValueFraming.Miss miss) {
+      if (miss.removable()) {
+        unreadable.found(miss.reason());
+        store.deleteIfSame(k, record);
+      } else {
+        unreadable.classNotVisible(miss.className(), classLoader);
       }
-    } else {
-      reason = "bytes without Slotcache's value header";
+      return null;
     }
-    unreadable.found(reason);
-    store.deleteIfSame(k, record);
-    return null;
+    return (V) read;
   }
 
   /** An old value returned by a write: null when absent or unreadable (no clean-up: it was just replaced). */
   @SuppressWarnings("unchecked")
   V decodeQuietly(byte[] record) {
-    if (record == null || record == SegmentStore.PRESENT || !Record.isRecord(record)) {
-      return null;
-    }
-    try {
-      Object value = codec.decodeValue(record, Record.HEADER_LENGTH);
-      return valueType == null || valueType.isInstance(value) ? (V) value : null;
-    } catch (CodecException e) {
-      return null;
-    }
+    return record == null || record == SegmentStore.PRESENT ? null : (V) framing.decodeOrNull(record);
   }
 }
