@@ -10,69 +10,69 @@ import java.util.List;
  * {@code GET} when access changes nothing); with any other policy the policy is asked after each hit, and the TTL
  * set by a second command, since it may only be called for a hit.
  */
-interface ReadPath {
+abstract class ReadPath {
+
+  final ExpiryDecisions expiry;
+  final SegmentStore store;
+
+  private ReadPath(ExpiryDecisions expiry, SegmentStore store) {
+    this.expiry = expiry;
+    this.store = store;
+  }
 
   /** The record under {@code k} (access TTL applied, where known up front). */
-  byte[] read(byte[] k);
+  abstract byte[] read(byte[] k);
 
   /** The records under {@code keys}, in order. */
-  List<byte[]> readAll(List<byte[]> keys);
+  abstract List<byte[]> readAll(List<byte[]> keys);
 
   /** After a hit on {@code k}: applies the access TTL where {@link #read} could not. */
-  void hit(byte[] k);
+  abstract void hit(byte[] k);
 
   static ReadPath of(ExpiryDecisions expiry, SegmentStore store) {
     return expiry.isPure() ? new Standard(expiry, store) : new AskingPolicy(expiry, store);
   }
 
   /** The five standard policies: the access TTL goes with the read. */
-  final class Standard implements ReadPath {
-    private final ExpiryDecisions expiry;
-    private final SegmentStore store;
-
+  static final class Standard extends ReadPath {
     Standard(ExpiryDecisions expiry, SegmentStore store) {
-      this.expiry = expiry;
-      this.store = store;
+      super(expiry, store);
     }
 
     @Override
-    public byte[] read(byte[] k) {
+    byte[] read(byte[] k) {
       return store.getAndExpire(k, expiry.access());
     }
 
     @Override
-    public List<byte[]> readAll(List<byte[]> keys) {
+    List<byte[]> readAll(List<byte[]> keys) {
       return store.getAllAndExpire(keys, expiry.access());
     }
 
     @Override
-    public void hit(byte[] k) {
+    void hit(byte[] k) {
       // applied by the read
     }
   }
 
   /** Any other policy: asked once per hit, after the read. */
-  final class AskingPolicy implements ReadPath {
-    private final ExpiryDecisions expiry;
-    private final SegmentStore store;
-
+  static final class AskingPolicy extends ReadPath {
     AskingPolicy(ExpiryDecisions expiry, SegmentStore store) {
-      this.expiry = expiry;
-      this.store = store;
+      super(expiry, store);
     }
 
     @Override
-    public byte[] read(byte[] k) {
+    byte[] read(byte[] k) {
       return store.get(k);
     }
 
     @Override
-    public List<byte[]> readAll(List<byte[]> keys) {
+    List<byte[]> readAll(List<byte[]> keys) {
       return store.getAll(keys);
     }
 
     @Override
-    public void hit(byte[] k) {
+    void hit(byte[] k) {
       store.expire(k, expiry.access());
     }
   }

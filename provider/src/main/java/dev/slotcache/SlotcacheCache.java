@@ -8,6 +8,7 @@ import dev.slotcache.event.EventMessages;
 import dev.slotcache.expiry.ExpiryDecisions;
 import dev.slotcache.integration.ReadThrough;
 import dev.slotcache.integration.WriteThrough;
+import dev.slotcache.internal.Unwrapping;
 import dev.slotcache.internal.UserResources;
 import dev.slotcache.management.CacheMBeans;
 import dev.slotcache.management.CacheStatistics;
@@ -723,11 +724,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    requireNonNull(clazz, "clazz");
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    throw new IllegalArgumentException("cache '" + name + "' cannot be unwrapped to " + clazz.getName());
+    return Unwrapping.as(this, clazz, "cache '" + name + "'");
   }
 
   @Override

@@ -456,11 +456,7 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   @Override
   public <T> T unwrap(Class<T> type) {
-    requireNonNull(type, "type");
-    if (type.isInstance(this)) {
-      return type.cast(this);
-    }
-    throw new IllegalArgumentException("a Slotcache CacheManager cannot be unwrapped to " + type.getName());
+    return dev.slotcache.internal.Unwrapping.as(this, type, "a Slotcache CacheManager");
   }
 
   private void requireNotClosed() {

@@ -1,5 +1,6 @@
 package dev.slotcache;
 
+import dev.slotcache.internal.Unwrapping;
 import java.util.Objects;
 import javax.cache.Cache;
 
@@ -26,10 +27,7 @@ final class SlotcacheEntry<K, V> implements Cache.Entry<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    throw new IllegalArgumentException("a cache entry cannot be unwrapped to " + clazz.getName());
+    return Unwrapping.as(this, clazz, "a cache entry");
   }
 
   @Override

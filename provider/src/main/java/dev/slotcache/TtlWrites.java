@@ -13,7 +13,15 @@ import java.util.Map;
  * answers (creation, update) are known up front and the store picks in one command; any other policy may only be
  * asked the question that applies, so the store is asked first whether the entry exists.
  */
-interface TtlWrites {
+abstract class TtlWrites {
+
+  final ExpiryDecisions expiry;
+  final SegmentStore store;
+
+  private TtlWrites(ExpiryDecisions expiry, SegmentStore store) {
+    this.expiry = expiry;
+    this.store = store;
+  }
 
   /** What an unconditional write did: the old record when asked for, and whether anything was stored. */
   record Written(byte[] old, boolean stored) {
@@ -23,33 +31,29 @@ interface TtlWrites {
    * Writes with the creation or update TTL, whichever applies. The old record comes back when {@code returnOld};
    * {@code stored} is false only for a new entry whose creation TTL is zero (never stored).
    */
-  Written write(byte[] k, byte[] record, boolean returnOld);
+  abstract Written write(byte[] k, byte[] record, boolean returnOld);
 
   /** Whether {@link #storeAll} needs the records before the write. */
-  boolean needsOldRecords();
+  abstract boolean needsOldRecords();
 
   /**
    * Stores records ({@code olds}: the records before, or null when not read). Returns which entries were stored: a
    * new entry with a zero creation TTL is not.
    */
-  boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds);
+  abstract boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds);
 
   static TtlWrites of(ExpiryDecisions expiry, SegmentStore store) {
     return expiry.isPure() ? new Standard(expiry, store) : new AskingPolicy(expiry, store);
   }
 
   /** The five standard policies: one command. */
-  final class Standard implements TtlWrites {
-    private final ExpiryDecisions expiry;
-    private final SegmentStore store;
-
+  static final class Standard extends TtlWrites {
     Standard(ExpiryDecisions expiry, SegmentStore store) {
-      this.expiry = expiry;
-      this.store = store;
+      super(expiry, store);
     }
 
     @Override
-    public Written write(byte[] k, byte[] record, boolean returnOld) {
+    Written write(byte[] k, byte[] record, boolean returnOld) {
       long creation = expiry.creation();
       byte[] old = store.put(k, record, creation, expiry.update(), returnOld);
       // With a zero creation TTL the store runs the put script, which always says whether the key existed.
@@ -57,12 +61,12 @@ interface TtlWrites {
     }
 
     @Override
-    public boolean needsOldRecords() {
+    boolean needsOldRecords() {
       return expiry.creation() == Ttl.EXPIRE_NOW;
     }
 
     @Override
-    public boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds) {
+    boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds) {
       boolean[] stored = new boolean[keys.size()];
       if (keys.isEmpty()) {
         return stored;
@@ -77,17 +81,13 @@ interface TtlWrites {
   }
 
   /** Any other policy: the existence check first, then the one question that applies. */
-  final class AskingPolicy implements TtlWrites {
-    private final ExpiryDecisions expiry;
-    private final SegmentStore store;
-
+  static final class AskingPolicy extends TtlWrites {
     AskingPolicy(ExpiryDecisions expiry, SegmentStore store) {
-      this.expiry = expiry;
-      this.store = store;
+      super(expiry, store);
     }
 
     @Override
-    public Written write(byte[] k, byte[] record, boolean returnOld) {
+    Written write(byte[] k, byte[] record, boolean returnOld) {
       if (store.exists(k)) {
         long ttl = expiry.update();
         byte[] old = store.put(k, record, ttl == Ttl.KEEP ? Ttl.PERSIST : ttl, ttl, returnOld);
@@ -98,12 +98,12 @@ interface TtlWrites {
     }
 
     @Override
-    public boolean needsOldRecords() {
+    boolean needsOldRecords() {
       return true;
     }
 
     @Override
-    public boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds) {
+    boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds) {
       boolean[] stored = new boolean[keys.size()];
       if (keys.isEmpty()) {
         return stored;

@@ -1,5 +1,6 @@
 package dev.slotcache.event;
 
+import dev.slotcache.internal.Unwrapping;
 import javax.cache.Cache;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.EventType;
@@ -45,10 +46,7 @@ final class SlotcacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    throw new IllegalArgumentException("an entry event cannot be unwrapped to " + clazz.getName());
+    return Unwrapping.as(this, clazz, "an entry event");
   }
 
   @Override

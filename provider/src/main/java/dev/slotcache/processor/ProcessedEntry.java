@@ -1,5 +1,6 @@
 package dev.slotcache.processor;
 
+import dev.slotcache.internal.Unwrapping;
 import static java.util.Objects.requireNonNull;
 
 import java.util.function.Consumer;
@@ -105,9 +106,6 @@ public final class ProcessedEntry<K, V> implements MutableEntry<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    throw new IllegalArgumentException("a processed entry cannot be unwrapped to " + clazz.getName());
+    return Unwrapping.as(this, clazz, "a processed entry");
   }
 }
