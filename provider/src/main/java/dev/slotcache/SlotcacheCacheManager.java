@@ -192,6 +192,15 @@ public final class SlotcacheCacheManager implements CacheManager {
     return registry.names();
   }
 
+  /**
+   * The settings this manager resolved from all its layers (defaults, system properties, URI options, a settings
+   * file, the {@code Properties} given to {@code getCacheManager}); immutable. Integrations read per-cache settings
+   * from here instead of resolving the layers again.
+   */
+  public SlotcacheSettings getSettings() {
+    return setup.settings;
+  }
+
   /** The namespace this manager's caches live under. */
   public String getNamespace() {
     return setup.namespace;
