@@ -20,22 +20,12 @@ import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
-import javax.cache.configuration.Factory;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.expiry.CreatedExpiryPolicy;
-import javax.cache.expiry.Duration;
-import javax.cache.expiry.EternalExpiryPolicy;
-import javax.cache.expiry.ExpiryPolicy;
-import javax.cache.expiry.ModifiedExpiryPolicy;
-import javax.cache.expiry.TouchedExpiryPolicy;
 import javax.cache.spi.CachingProvider;
 
 /**
@@ -57,14 +47,12 @@ public final class SlotcacheCacheManager implements CacheManager {
   private final Codec codec;
   private final int maxValueBytes;
   private final ConcurrentMap<String, SlotcacheCache<?, ?>> caches = new ConcurrentHashMap<>();
-  /** What is recorded in the cluster for each open cache, to restore the registry when Redis lost it. */
-  private final ConcurrentMap<String, CacheDescriptor> descriptors = new ConcurrentHashMap<>();
   /** Tells this manager's events apart from other JVMs' (and other managers' in one JVM). */
   private final String nodeId = java.util.UUID.randomUUID().toString();
   private final ClusterEvents clusterEvents;
   private final CacheFactory factory;
   private final CacheConfigurations configurations;
-  private volatile ScheduledExecutorService housekeeping;
+  private final RegistryKeeper registryKeeper;
   private volatile boolean closed;
 
   public SlotcacheCacheManager(SlotcacheCachingProvider provider, URI uri, ClassLoader classLoader,
@@ -88,6 +76,7 @@ public final class SlotcacheCacheManager implements CacheManager {
     this.configurations = new CacheConfigurations(setup.settings, setup.namespace, classLoader);
     this.cluster = new RedisCluster(setup.endpoint);
     this.registry = new CacheRegistry(cluster, setup.namespace);
+    this.registryKeeper = new RegistryKeeper(registry, setup.namespace);
     this.clusterEvents = new ClusterEvents(cluster, setup.namespace, nodeId, new ClusterEvents.Handler() {
       @Override
       public void message(String cacheName, byte[] message) {
@@ -234,7 +223,7 @@ public final class SlotcacheCacheManager implements CacheManager {
         configurations.adopt(cacheName, recorded, effective);
       }
       SlotcacheCache<K, V> cache = open(cacheName, effective);
-      descriptors.put(cacheName, CacheDescriptor.of(effective));
+      registryKeeper.opened(cacheName, CacheDescriptor.of(effective));
       caches.put(cacheName, cache);
       return cache;
     }
@@ -284,7 +273,7 @@ public final class SlotcacheCacheManager implements CacheManager {
         SlotcacheConfiguration<Object, Object> effective = configurations.effective(cacheName, configuration);
         configurations.adopt(cacheName, descriptor, effective);
         cache = open(cacheName, effective);
-        descriptors.put(cacheName, CacheDescriptor.of(effective));
+        registryKeeper.opened(cacheName, CacheDescriptor.of(effective));
         caches.put(cacheName, cache);
       }
       return cache;
@@ -305,7 +294,6 @@ public final class SlotcacheCacheManager implements CacheManager {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
     SegmentStore store = new SegmentStore(cluster, layout);
     clusterEvents.start();
-    startHousekeeping();
     return factory.create(cacheName, configuration, store);
   }
 
@@ -326,7 +314,7 @@ public final class SlotcacheCacheManager implements CacheManager {
         return;
       }
       caches.remove(cacheName);
-      descriptors.remove(cacheName);
+      registryKeeper.closed(cacheName);
     }
     try {
       cache.destroyData();
@@ -375,12 +363,8 @@ public final class SlotcacheCacheManager implements CacheManager {
         }
       }
       caches.clear();
-      descriptors.clear();
     }
-    ScheduledExecutorService keeper = housekeeping;
-    if (keeper != null) {
-      keeper.shutdownNow();
-    }
+    registryKeeper.close();
     try {
       clusterEvents.close();
     } catch (RuntimeException e) {
@@ -407,50 +391,9 @@ public final class SlotcacheCacheManager implements CacheManager {
   void released(SlotcacheCache<?, ?> cache) {
     synchronized (caches) {
       if (caches.remove(cache.getName(), cache)) {
-        descriptors.remove(cache.getName());
+        registryKeeper.closed(cache.getName());
       }
     }
-  }
-
-  /**
-   * Every {@value #REGISTRY_CHECK_SECONDS} s while caches are open: when the cluster lost the cache registry (a
-   * restart without persistence, {@code FLUSHALL}, eviction), records this JVM's open caches again, so that JVMs
-   * started later still find them. A cache another JVM destroyed is not brought back: the registry is then intact.
-   */
-  private void checkRegistry() {
-    if (closed || descriptors.isEmpty()) {
-      return;
-    }
-    try {
-      if (registry.intact()) {
-        return;
-      }
-      java.util.Map<String, byte[]> open = new java.util.LinkedHashMap<>();
-      descriptors.forEach((name, descriptor) -> open.put(name, descriptor.encode()));
-      int restored = registry.restore(open);
-      LOG.warn("the cache registry of namespace {} was gone from the cluster (a restart without persistence, "
-          + "FLUSHALL or eviction); recorded this JVM's {} open cache(s) again: {}", setup.namespace, restored,
-          open.keySet());
-    } catch (RuntimeException e) {
-      LOG.debug("checking the cache registry of namespace {} failed; trying again in {} s", setup.namespace,
-          REGISTRY_CHECK_SECONDS, e);
-    }
-  }
-
-  private static final int REGISTRY_CHECK_SECONDS = 2;
-
-  private void startHousekeeping() {
-    if (housekeeping != null) {
-      return;
-    }
-    ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "slotcache-registry-" + setup.namespace);
-      thread.setDaemon(true);
-      return thread;
-    });
-    keeper.scheduleWithFixedDelay(this::checkRegistry, REGISTRY_CHECK_SECONDS, REGISTRY_CHECK_SECONDS,
-        TimeUnit.SECONDS);
-    housekeeping = keeper;
   }
 
   /** The URI for messages and logs: passwords masked. */
