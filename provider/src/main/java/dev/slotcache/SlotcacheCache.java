@@ -140,6 +140,11 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /** The Redis key of an entry. */
+  byte[] redisKeyOf(K key) {
+    return store.layout().redisKey(values.encodeKey(key));
+  }
+
   /** This JVM's statistics of the cache (counting only while enabled). */
   CacheStatistics statistics() {
     return statistics;

@@ -71,8 +71,6 @@ public final class SlotcacheCacheManager implements CacheManager {
       throw new CacheException(SlotcacheSettings.ALLOWED_CLASSES.key() + ": " + e.getMessage(), e);
     }
     this.codec = new KryoCodec(classLoader, policy, maxValueBytes + 16);
-    this.factory = new CacheFactory(new Owner(), codec, classLoader, maxValueBytes,
-        setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES), setup.endpoint.maxRetryTime());
     this.configurations = new CacheConfigurations(setup.settings, setup.namespace, classLoader);
     this.cluster = new RedisCluster(setup.endpoint);
     this.registry = new CacheRegistry(cluster, setup.namespace);
@@ -95,44 +93,13 @@ public final class SlotcacheCacheManager implements CacheManager {
         }
       }
     });
+    this.factory = new CacheFactory(new ManagerAsOwner(this, clusterEvents, nodeId), codec, classLoader,
+        maxValueBytes, setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES), setup.endpoint.maxRetryTime());
   }
 
   /** Builds this manager's caches (tests build one over a store of their own with it). */
   CacheFactory factory() {
     return factory;
-  }
-
-  /** What this manager's caches see of it. */
-  private final class Owner implements CacheOwner {
-    @Override
-    public CacheManager manager() {
-      return SlotcacheCacheManager.this;
-    }
-
-    @Override
-    public URI uri() {
-      return uri;
-    }
-
-    @Override
-    public String shownUri() {
-      return SlotcacheCacheManager.this.shownUri();
-    }
-
-    @Override
-    public ClusterEvents clusterEvents() {
-      return clusterEvents;
-    }
-
-    @Override
-    public String nodeId() {
-      return nodeId;
-    }
-
-    @Override
-    public void released(SlotcacheCache<?, ?> cache) {
-      SlotcacheCacheManager.this.released(cache);
-    }
   }
 
   @Override
@@ -188,6 +155,37 @@ public final class SlotcacheCacheManager implements CacheManager {
    */
   public SlotcacheSettings getSettings() {
     return setup.settings;
+  }
+
+  /**
+   * The Redis key under which {@code key} of cache {@code cacheName} is stored, as {@code redis-cli} shows it: for
+   * operators and tools that look at the cluster itself (its slot, its TTL).
+   *
+   * @throws IllegalArgumentException when no such cache is open here or recorded in the cluster
+   */
+  @SuppressWarnings("unchecked")
+  public byte[] redisKeyOf(String cacheName, Object key) {
+    requireNotClosed();
+    SlotcacheCache<Object, Object> cache = (SlotcacheCache<Object, Object>) findCache(requireNonNull(cacheName,
+        "cacheName"));
+    if (cache == null) {
+      throw new IllegalArgumentException("no cache '" + cacheName + "' in namespace " + setup.namespace);
+    }
+    return cache.redisKeyOf(key);
+  }
+
+  /**
+   * A glob pattern ({@code SCAN MATCH}, {@code redis-cli --scan --pattern}) matching every key of this manager's
+   * namespace: its entries, its cache registry and its listener leases.
+   */
+  public String keyPattern() {
+    return SegmentedKeyLayout.escape(setup.namespace, false) + ":*";
+  }
+
+  /** A glob pattern matching every entry of cache {@code cacheName} (on every master). */
+  public String keyPattern(String cacheName) {
+    return SegmentedKeyLayout.escape(setup.namespace, false) + ":{"
+        + SegmentedKeyLayout.escape(requireNonNull(cacheName, "cacheName"), true) + ":*";
   }
 
   /** The namespace this manager's caches live under. */

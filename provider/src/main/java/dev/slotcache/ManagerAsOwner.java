@@ -1,0 +1,23 @@
+package dev.slotcache;
+
+import dev.slotcache.store.ClusterEvents;
+import java.net.URI;
+
+/** What a {@link SlotcacheCacheManager}'s caches see of it. */
+record ManagerAsOwner(SlotcacheCacheManager manager, ClusterEvents clusterEvents, String nodeId) implements CacheOwner {
+
+  @Override
+  public URI uri() {
+    return manager.getURI();
+  }
+
+  @Override
+  public String shownUri() {
+    return manager.shownUri();
+  }
+
+  @Override
+  public void released(SlotcacheCache<?, ?> cache) {
+    manager.released(cache);
+  }
+}
