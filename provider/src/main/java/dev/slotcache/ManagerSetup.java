@@ -90,8 +90,7 @@ final class ManagerSetup {
     Properties layer = new Properties();
     Properties system = System.getProperties();
     for (String key : system.stringPropertyNames()) {
-      if (key.startsWith(SlotcacheSettings.PREFIX) && !key.startsWith("slotcache.test.")
-          && !key.equals("slotcache.redis-server")) {
+      if (key.startsWith(SlotcacheSettings.PREFIX)) {
         layer.setProperty(key, system.getProperty(key));
       }
     }
