@@ -1,6 +1,8 @@
 package dev.slotcache;
 
 import dev.slotcache.configuration.SlotcacheSettings;
+import dev.slotcache.internal.ClusterUriParts;
+import dev.slotcache.internal.Redaction;
 import dev.slotcache.store.ClusterEndpoint;
 import dev.slotcache.spi.SlotcacheCachingProvider;
 import java.io.IOException;
@@ -90,8 +92,7 @@ final class ManagerSetup {
     Properties layer = new Properties();
     Properties system = System.getProperties();
     for (String key : system.stringPropertyNames()) {
-      if (key.startsWith(SlotcacheSettings.PREFIX) && !key.startsWith("slotcache.test.")
-          && !key.equals("slotcache.redis-server")) {
+      if (key.startsWith(SlotcacheSettings.PREFIX)) {
         layer.setProperty(key, system.getProperty(key));
       }
     }
@@ -152,31 +153,16 @@ final class ManagerSetup {
 
     static ParsedRedisUri parse(String text) {
       String masked = mask(text);
-      int schemeEnd = text.indexOf("://");
-      String scheme = schemeEnd < 0 ? "" : text.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
+      ClusterUriParts parts = ClusterUriParts.split(text);
+      String scheme = parts == null ? "" : parts.scheme().toLowerCase(java.util.Locale.ROOT);
       if (!scheme.equals("redis") && !scheme.equals("rediss")) {
         throw new CacheException("'" + masked + "' is not a cluster URI; expected "
             + "redis://[user[:password]@]host:port[,host:port...][/namespace][?option=value&...]");
       }
-      String rest = text.substring(schemeEnd + 3);
-      String query = null;
-      int q = rest.indexOf('?');
-      if (q >= 0) {
-        query = rest.substring(q + 1);
-        rest = rest.substring(0, q);
-      }
-      String path = null;
-      int slash = rest.indexOf('/');
-      if (slash >= 0) {
-        path = rest.substring(slash + 1);
-        rest = rest.substring(0, slash);
-      }
       String user = null;
       String password = null;
-      int at = rest.lastIndexOf('@');
-      if (at >= 0) {
-        String userInfo = rest.substring(0, at);
-        rest = rest.substring(at + 1);
+      String userInfo = parts.userInfo();
+      if (userInfo != null) {
         int colon = userInfo.indexOf(':');
         user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
         password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
@@ -185,7 +171,7 @@ final class ManagerSetup {
         }
       }
       List<String> seeds = new ArrayList<>();
-      for (String seed : rest.split(",")) {
+      for (String seed : parts.hosts().split(",")) {
         String s = seed.trim();
         if (s.isEmpty()) {
           continue;
@@ -207,8 +193,10 @@ final class ManagerSetup {
       if (seeds.isEmpty()) {
         throw new CacheException("'" + masked + "' names no seed node; expected redis://host:port[,host:port...]");
       }
-      String namespace = path == null || path.isEmpty() ? null : decode(path);
+      // The path is "" or "/namespace".
+      String namespace = parts.path().length() <= 1 ? null : decode(parts.path().substring(1));
       ParsedRedisUri parsed = new ParsedRedisUri(scheme.equals("rediss"), user, password, List.copyOf(seeds), namespace);
+      String query = parts.query();
       if (query != null && !query.isEmpty()) {
         for (String pair : query.split("&")) {
           int eq = pair.indexOf('=');
@@ -230,7 +218,7 @@ final class ManagerSetup {
 
   /** A URI for messages: passwords replaced by {@code ****} (user info and options). */
   static String mask(String uri) {
-    return dev.slotcache.internal.Redaction.forMessages(uri);
+    return Redaction.forMessages(uri);
   }
 
   @Override

@@ -18,19 +18,17 @@ import java.util.Set;
 import javax.cache.Cache;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.processor.EntryProcessorException;
-import javax.cache.processor.EntryProcessorResult;
-import javax.cache.processor.MutableEntry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The operations of {@code Cache} on the cluster (entry processors: {@code processor}; loading: {@code integration}). */
 class CacheOperationsTest extends ClusterTest {
 
   private Cache<String, String> cache;
 
   @BeforeEach
   void createCache() {
-    cache = manager.createCache("ops", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    cache = stringCache("ops");
   }
 
   @Test
@@ -146,10 +144,7 @@ class CacheOperationsTest extends ClusterTest {
 
   @Test
   void putAll_getAll_roundTripManyKeysAcrossMasters() {
-    Map<String, String> entries = new LinkedHashMap<>();
-    for (int i = 0; i < 500; i++) {
-      entries.put("k" + i, "v" + i);
-    }
+    Map<String, String> entries = numbered(500);
     cache.putAll(entries);
     Set<String> keys = new HashSet<>(entries.keySet());
     keys.add("absent");
@@ -159,11 +154,7 @@ class CacheOperationsTest extends ClusterTest {
 
   @Test
   void removeAll_withKeys_removesOnlyThose() {
-    Map<String, String> entries = new HashMap<>();
-    for (int i = 0; i < 100; i++) {
-      entries.put("k" + i, "v" + i);
-    }
-    cache.putAll(entries);
+    cache.putAll(numbered(100));
     Set<String> gone = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       gone.add("k" + i);
@@ -191,10 +182,7 @@ class CacheOperationsTest extends ClusterTest {
 
   @Test
   void iterator_visitsEveryEntryOnce_andRemoves() {
-    Map<String, String> entries = new HashMap<>();
-    for (int i = 0; i < 1000; i++) {
-      entries.put("k" + i, "v" + i);
-    }
+    Map<String, String> entries = numbered(1000);
     cache.putAll(entries);
     Map<String, String> seen = new HashMap<>();
     for (Cache.Entry<String, String> entry : cache) {
@@ -207,81 +195,6 @@ class CacheOperationsTest extends ClusterTest {
       it.remove();
     }
     assertFalse(cache.iterator().hasNext());
-  }
-
-  @Test
-  void invoke_createsUpdatesAndRemoves() {
-    assertEquals("created", cache.invoke("a", (entry, args) -> {
-      assertFalse(entry.exists());
-      entry.setValue("1");
-      return "created";
-    }));
-    assertEquals("1", cache.get("a"));
-    assertEquals("1", cache.invoke("a", (entry, args) -> {
-      String old = entry.getValue();
-      entry.setValue(old + args[0]);
-      return old;
-    }, "+"));
-    assertEquals("1+", cache.get("a"));
-    cache.invoke("a", (entry, args) -> {
-      entry.remove();
-      return null;
-    });
-    assertFalse(cache.containsKey("a"));
-  }
-
-  @Test
-  void invoke_processorException_isWrappedAndChangesNothing() {
-    cache.put("a", "1");
-    EntryProcessorException e = assertThrows(EntryProcessorException.class, () -> cache.invoke("a", (entry, args) -> {
-      entry.setValue("2");
-      throw new IllegalStateException("boom");
-    }));
-    assertTrue(e.getCause() instanceof IllegalStateException);
-    assertEquals("1", cache.get("a"));
-  }
-
-  @Test
-  void invokeAll_returnsNonNullResults_andAppliesWrites() {
-    Set<String> keys = new HashSet<>();
-    for (int i = 0; i < 50; i++) {
-      cache.put("k" + i, Integer.toString(i));
-      keys.add("k" + i);
-    }
-    keys.add("new");
-    Map<String, EntryProcessorResult<Integer>> results = cache.invokeAll(keys, (MutableEntry<String, String> entry,
-        Object... args) -> {
-      if (!entry.exists()) {
-        entry.setValue("fresh");
-        return null;
-      }
-      int value = Integer.parseInt(entry.getValue());
-      entry.setValue(Integer.toString(value * 2));
-      return value;
-    });
-    assertEquals(50, results.size());
-    for (int i = 0; i < 50; i++) {
-      assertEquals(i, results.get("k" + i).get());
-      assertEquals(Integer.toString(i * 2), cache.get("k" + i));
-    }
-    assertEquals("fresh", cache.get("new"));
-  }
-
-  @Test
-  void invokeAll_failingProcessor_reportsPerKey() {
-    cache.put("good", "1");
-    cache.put("bad", "2");
-    Map<String, EntryProcessorResult<String>> results = cache.invokeAll(Set.of("good", "bad"), (entry, args) -> {
-      if (entry.getKey().equals("bad")) {
-        throw new IllegalArgumentException("no");
-      }
-      entry.setValue("ok");
-      return "done";
-    });
-    assertEquals("done", results.get("good").get());
-    assertThrows(EntryProcessorException.class, () -> results.get("bad").get());
-    assertEquals("2", cache.get("bad"));
-    assertEquals("ok", cache.get("good"));
   }
 
   @Test
@@ -323,14 +236,6 @@ class CacheOperationsTest extends ClusterTest {
   }
 
   @Test
-  void loadAll_withoutLoader_completesAtOnce() throws Exception {
-    javax.cache.integration.CompletionListenerFuture done = new javax.cache.integration.CompletionListenerFuture();
-    cache.loadAll(Set.of("a"), true, done);
-    done.get(1, java.util.concurrent.TimeUnit.SECONDS);
-    assertFalse(cache.containsKey("a"));
-  }
-
-  @Test
   void storeByReference_isRefusedClearly() {
     UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> manager.createCache(
         "byRef", new MutableConfiguration<String, String>().setStoreByValue(false)));
@@ -341,6 +246,15 @@ class CacheOperationsTest extends ClusterTest {
   void getName_andGetCacheManager() {
     assertEquals("ops", cache.getName());
     assertSame(manager, cache.getCacheManager());
+  }
+
+  /** {@code k0=v0, k1=v1, …}: {@code count} entries. */
+  static Map<String, String> numbered(int count) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      entries.put("k" + i, "v" + i);
+    }
+    return entries;
   }
 
   abstract static class Fake extends MutableConfiguration<String, String> {

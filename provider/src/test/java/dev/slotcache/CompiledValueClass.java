@@ -18,12 +18,14 @@ import javax.tools.ToolProvider;
  * A value class compiled while the test runs into a class loader of its own, a child of the test's: the provider's
  * class loader cannot see it, as it cannot see the classes of an application run with {@code java App.java}. Each
  * instance has a fresh class name, because a class loader that found a class once keeps answering with it.
- * Close it to close its loader.
+ * Close it to close its loader and give the thread back the context class loader it had when the class was
+ * compiled (so a test may set the context class loader at will).
  */
 public final class CompiledValueClass implements AutoCloseable {
 
   private final URLClassLoader loader;
   private final Class<?> type;
+  private final ClassLoader previousContext = Thread.currentThread().getContextClassLoader();
 
   private CompiledValueClass(URLClassLoader loader, Class<?> type) {
     this.loader = loader;
@@ -100,6 +102,7 @@ public final class CompiledValueClass implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    Thread.currentThread().setContextClassLoader(previousContext);
     loader.close();
   }
 }

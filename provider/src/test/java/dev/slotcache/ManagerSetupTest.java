@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.spi.SlotcacheCachingProvider;
+import dev.slotcache.testkit.RedisClusterExtension;
+import dev.slotcache.testkit.RedisServerBinary;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +96,23 @@ class ManagerSetupTest {
     unknown.setProperty("slotcache.cache.x.colour", "blue");
     assertTrue(assertThrows(CacheException.class, () -> resolve("redis://h:1", unknown)).getMessage()
         .contains("slotcache.cache.x.colour"));
+  }
+
+  @Test
+  void testKitProperties_areNoSettings() {
+    assertFalse(RedisClusterExtension.URI_PROPERTY.startsWith(SlotcacheSettings.PREFIX));
+    assertFalse(RedisServerBinary.SYSTEM_PROPERTY.startsWith(SlotcacheSettings.PREFIX));
+    String before = System.getProperty(RedisClusterExtension.URI_PROPERTY);
+    System.setProperty(RedisClusterExtension.URI_PROPERTY, "redis://elsewhere:7000");
+    try {
+      assertEquals(List.of("h:1"), resolve("redis://h:1").endpoint.seeds(), "the test kit's URI is no setting");
+    } finally {
+      if (before == null) {
+        System.clearProperty(RedisClusterExtension.URI_PROPERTY);
+      } else {
+        System.setProperty(RedisClusterExtension.URI_PROPERTY, before);
+      }
+    }
   }
 
   @Test

@@ -33,19 +33,16 @@ class ValueClassVisibilityTest extends ClusterTest {
   Path classes;
 
   private CompiledValueClass ticket;
-  private ClassLoader previousContext;
 
   @BeforeEach
   void compileTicket() {
     ticket = CompiledValueClass.compile(classes);
-    previousContext = Thread.currentThread().getContextClassLoader();
     // As in an application whose own loader is also the provider's: the TCCL cannot rescue the blind manager.
     Thread.currentThread().setContextClassLoader(SlotcacheCachingProvider.class.getClassLoader());
   }
 
   @AfterEach
   void closeTicket() throws Exception {
-    Thread.currentThread().setContextClassLoader(previousContext);
     ticket.close();
   }
 

@@ -1,10 +1,6 @@
 package dev.slotcache.cdi;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.Intercepted;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.inject.Inject;
-import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import javax.cache.Cache;
@@ -20,42 +16,19 @@ import javax.cache.annotation.GeneratedCacheKey;
 @CachePut
 @Interceptor
 @Priority(SlotcacheCdiExtension.PRIORITY)
-class CachePutInterceptor {
+class CachePutInterceptor extends CacheInterceptor<CachePut> {
 
-  @Inject
-  CacheMethods methods;
+  CachePutInterceptor() {
+    super(CachePut.class);
+  }
 
-  @Inject
-  @Intercepted
-  Bean<?> bean;
-
-  @AroundInvoke
-  Object cachePut(InvocationContext context) throws Exception {
-    CacheMethod<CachePut> method = methods.find(bean.getBeanClass(), context.getMethod(), CachePut.class);
-    if (method == null) {
-      return context.proceed();
-    }
+  @Override
+  Object intercept(InvocationContext context, CacheMethod<CachePut> method) throws Exception {
     Invocation<CachePut> invocation = method.invocation(context);
     Cache<Object, Object> cache = method.cache(invocation);
     GeneratedCacheKey key = method.key(invocation);
     Object value = invocation.value();
-    boolean after = method.annotation().afterInvocation();
-    if (!after) {
-      put(cache, key, value);
-    }
-    Object result;
-    try {
-      result = context.proceed();
-    } catch (Throwable thrown) {
-      if (after && method.appliesTo(thrown)) {
-        Rethrow.keepingOriginal(thrown, () -> put(cache, key, value));
-      }
-      throw thrown;
-    }
-    if (after) {
-      put(cache, key, value);
-    }
-    return result;
+    return aroundCall(context, method, method.annotation().afterInvocation(), () -> put(cache, key, value));
   }
 
   private static void put(Cache<Object, Object> cache, GeneratedCacheKey key, Object value) {

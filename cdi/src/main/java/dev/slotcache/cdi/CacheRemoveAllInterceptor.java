@@ -1,10 +1,6 @@
 package dev.slotcache.cdi;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.Intercepted;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.inject.Inject;
-import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import javax.cache.Cache;
@@ -18,38 +14,15 @@ import javax.cache.annotation.CacheRemoveAll;
 @CacheRemoveAll
 @Interceptor
 @Priority(SlotcacheCdiExtension.PRIORITY)
-class CacheRemoveAllInterceptor {
+class CacheRemoveAllInterceptor extends CacheInterceptor<CacheRemoveAll> {
 
-  @Inject
-  CacheMethods methods;
+  CacheRemoveAllInterceptor() {
+    super(CacheRemoveAll.class);
+  }
 
-  @Inject
-  @Intercepted
-  Bean<?> bean;
-
-  @AroundInvoke
-  Object cacheRemoveAll(InvocationContext context) throws Exception {
-    CacheMethod<CacheRemoveAll> method = methods.find(bean.getBeanClass(), context.getMethod(), CacheRemoveAll.class);
-    if (method == null) {
-      return context.proceed();
-    }
+  @Override
+  Object intercept(InvocationContext context, CacheMethod<CacheRemoveAll> method) throws Exception {
     Cache<Object, Object> cache = method.cache(method.invocation(context));
-    boolean after = method.annotation().afterInvocation();
-    if (!after) {
-      cache.removeAll();
-    }
-    Object result;
-    try {
-      result = context.proceed();
-    } catch (Throwable thrown) {
-      if (after && method.appliesTo(thrown)) {
-        Rethrow.keepingOriginal(thrown, cache::removeAll);
-      }
-      throw thrown;
-    }
-    if (after) {
-      cache.removeAll();
-    }
-    return result;
+    return aroundCall(context, method, method.annotation().afterInvocation(), cache::removeAll);
   }
 }

@@ -1,10 +1,6 @@
 package dev.slotcache.cdi;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.Intercepted;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.inject.Inject;
-import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import javax.cache.Cache;
@@ -19,40 +15,17 @@ import javax.cache.annotation.GeneratedCacheKey;
 @CacheRemove
 @Interceptor
 @Priority(SlotcacheCdiExtension.PRIORITY)
-class CacheRemoveInterceptor {
+class CacheRemoveInterceptor extends CacheInterceptor<CacheRemove> {
 
-  @Inject
-  CacheMethods methods;
+  CacheRemoveInterceptor() {
+    super(CacheRemove.class);
+  }
 
-  @Inject
-  @Intercepted
-  Bean<?> bean;
-
-  @AroundInvoke
-  Object cacheRemove(InvocationContext context) throws Exception {
-    CacheMethod<CacheRemove> method = methods.find(bean.getBeanClass(), context.getMethod(), CacheRemove.class);
-    if (method == null) {
-      return context.proceed();
-    }
+  @Override
+  Object intercept(InvocationContext context, CacheMethod<CacheRemove> method) throws Exception {
     Invocation<CacheRemove> invocation = method.invocation(context);
     Cache<Object, Object> cache = method.cache(invocation);
     GeneratedCacheKey key = method.key(invocation);
-    boolean after = method.annotation().afterInvocation();
-    if (!after) {
-      cache.remove(key);
-    }
-    Object result;
-    try {
-      result = context.proceed();
-    } catch (Throwable thrown) {
-      if (after && method.appliesTo(thrown)) {
-        Rethrow.keepingOriginal(thrown, () -> cache.remove(key));
-      }
-      throw thrown;
-    }
-    if (after) {
-      cache.remove(key);
-    }
-    return result;
+    return aroundCall(context, method, method.annotation().afterInvocation(), () -> cache.remove(key));
   }
 }

@@ -1,10 +1,6 @@
 package dev.slotcache.cdi;
 
 import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.Intercepted;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.inject.Inject;
-import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import javax.cache.Cache;
@@ -19,21 +15,14 @@ import javax.cache.annotation.GeneratedCacheKey;
 @CacheResult
 @Interceptor
 @Priority(SlotcacheCdiExtension.PRIORITY)
-class CacheResultInterceptor {
+class CacheResultInterceptor extends CacheInterceptor<CacheResult> {
 
-  @Inject
-  CacheMethods methods;
+  CacheResultInterceptor() {
+    super(CacheResult.class);
+  }
 
-  @Inject
-  @Intercepted
-  Bean<?> bean;
-
-  @AroundInvoke
-  Object cacheResult(InvocationContext context) throws Exception {
-    CacheMethod<CacheResult> method = methods.find(bean.getBeanClass(), context.getMethod(), CacheResult.class);
-    if (method == null) {
-      return context.proceed();
-    }
+  @Override
+  Object intercept(InvocationContext context, CacheMethod<CacheResult> method) throws Exception {
     Invocation<CacheResult> invocation = method.invocation(context);
     Cache<Object, Object> cache = method.cache(invocation);
     Cache<Object, Object> exceptions = method.exceptionCache(invocation);

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.annotation.Annotation;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,40 +16,26 @@ import javax.cache.annotation.CacheRemoveAll;
 import javax.cache.annotation.CacheResult;
 import javax.cache.annotation.CacheValue;
 import javax.cache.annotation.GeneratedCacheKey;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code @CacheDefaults} and cache annotations on the class. */
-@ExtendWith(RedisClusterExtension.class)
-class CacheDefaultsTest {
+class CacheDefaultsTest extends ContainerTest {
 
-  private static WeldContainer container;
-
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(Accounts.class, Rates.class);
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  CacheDefaultsTest() {
+    super(Accounts.class, Rates.class);
   }
 
   @BeforeEach
   void reset() {
     Containers.clear("cdi-defaults-accounts", "cdi-defaults-audit", "cdi-defaults-rates", "cdi-defaults-other");
-    container.select(Accounts.class).get().reset();
-    container.select(Rates.class).get().reset();
+    bean(Accounts.class).reset();
+    bean(Rates.class).reset();
   }
 
   @Test
   void defaultCacheName_servesEveryAnnotation_andAMethodsOwnNameWins() {
-    Accounts accounts = container.select(Accounts.class).get();
+    Accounts accounts = bean(Accounts.class);
     accounts.update("Alice", "v1");
     assertEquals("v1", accounts.find("ALICE"), "put and result share the default cache and the key generator");
     assertEquals(0, accounts.findCalls());
@@ -66,7 +50,7 @@ class CacheDefaultsTest {
 
   @Test
   void methodKeyGenerator_winsOverTheDefaults() {
-    Accounts accounts = container.select(Accounts.class).get();
+    Accounts accounts = bean(Accounts.class);
     accounts.exact("Bob");
     accounts.exact("BOB");
     assertEquals(2, accounts.findCalls(), "the method's key generator distinguishes the case");
@@ -75,7 +59,7 @@ class CacheDefaultsTest {
 
   @Test
   void classLevelAnnotation_appliesToEveryMethod_andAMethodAnnotationWins() {
-    Rates rates = container.select(Rates.class).get();
+    Rates rates = bean(Rates.class);
     assertEquals(1.5, rates.rate("EUR"));
     assertEquals(1.5, rates.rate("EUR"));
     assertEquals(2.5, rates.fee("EUR"));

@@ -5,43 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheKey;
 import javax.cache.annotation.CachePut;
 import javax.cache.annotation.CacheValue;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code @CachePut}: the {@code @CacheValue} argument, before or after the call, and the exception rules. */
-@ExtendWith(RedisClusterExtension.class)
-class CachePutTest {
+class CachePutTest extends ContainerTest {
 
   private static final String PROFILES = "cdi-put-profiles";
 
-  private static WeldContainer container;
-  private static Profiles profiles;
+  private Profiles profiles;
 
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(Profiles.class);
-    profiles = container.select(Profiles.class).get();
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  CachePutTest() {
+    super(Profiles.class);
   }
 
   @BeforeEach
   void reset() {
+    profiles = bean(Profiles.class);
     Containers.clear(PROFILES);
     profiles.forget();
   }
@@ -116,50 +101,40 @@ class CachePutTest {
     return Containers.cache(PROFILES);
   }
 
-  /** Records what the cache held for the key while it ran. */
+  /** Notes what the cache held for the key while it ran. */
   @ApplicationScoped
-  public static class Profiles {
-    private volatile String seen;
-
-    /** What the last call saw (the test reads it through the client proxy, so through a method). */
-    String seen() {
-      return seen;
-    }
-
-    void forget() {
-      seen = "not called";
-    }
+  public static class Profiles extends DuringCall<String> {
 
     @CachePut(cacheName = PROFILES)
     public void save(String name, int version, @CacheValue String profile) {
-      see(ParametersKey.of(name, version));
+      look(ParametersKey.of(name, version));
     }
 
     @CachePut(cacheName = PROFILES)
     public void saveFailing(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CachePut(cacheName = PROFILES, cacheFor = IllegalStateException.class)
     public void putOnState(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CachePut(cacheName = PROFILES, noCacheFor = IllegalArgumentException.class)
     public void putUnlessArgument(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CachePut(cacheName = PROFILES, cacheFor = RuntimeException.class, noCacheFor = IllegalArgumentException.class)
     public void putOnRuntimeButNotArgument(@CacheKey String name, @CacheValue String profile,
         RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CachePut(cacheName = PROFILES, afterInvocation = false)
     public void saveFirst(@CacheKey String name, @CacheValue String profile, RuntimeException failure) {
-      see(ParametersKey.of(name));
-      fail(failure);
+      look(ParametersKey.of(name));
+      Containers.throwIfGiven(failure);
     }
 
     String seenValueOf(String name) {
@@ -167,16 +142,11 @@ class CachePutTest {
       return value == null ? null : value.toString();
     }
 
-    private void see(ParametersKey key) {
+    private void look(ParametersKey key) {
       Cache<Object, Object> cache = Containers.cache(PROFILES);
       Object value = cache == null ? null : cache.get(key);
-      seen = value == null ? "absent" : value.toString();
+      see(value == null ? "absent" : value.toString());
     }
 
-    private static void fail(RuntimeException failure) {
-      if (failure != null) {
-        throw failure;
-      }
-    }
   }
 }

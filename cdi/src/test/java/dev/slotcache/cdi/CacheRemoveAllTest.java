@@ -3,43 +3,28 @@ package dev.slotcache.cdi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Iterator;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheRemoveAll;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code @CacheRemoveAll}: the whole cache, before or after the call, and the exception rules. */
-@ExtendWith(RedisClusterExtension.class)
-class CacheRemoveAllTest {
+class CacheRemoveAllTest extends ContainerTest {
 
   private static final String PRICES = "cdi-remove-all-prices";
   private static final String OTHER = "cdi-remove-all-other";
 
-  private static WeldContainer container;
-  private static PriceList prices;
+  private PriceList prices;
 
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(PriceList.class);
-    prices = container.select(PriceList.class).get();
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  CacheRemoveAllTest() {
+    super(PriceList.class);
   }
 
   @BeforeEach
   void fill() {
+    prices = bean(PriceList.class);
     prices.reload(null); // lets the interceptors create the caches
     prices.reloadOther();
     for (int i = 0; i < 20; i++) {
@@ -52,7 +37,7 @@ class CacheRemoveAllTest {
   @Test
   void everyEntry_isRemovedAfterTheCall_andOtherCachesStay() {
     prices.reload(null);
-    assertEquals(20, prices.entriesSeen(), "during the call the entries were still cached");
+    assertEquals(20, prices.seen(), "during the call the entries were still cached");
     assertEquals(0, size(cache(PRICES)));
     assertEquals(20, size(cache(OTHER)));
   }
@@ -92,7 +77,7 @@ class CacheRemoveAllTest {
   @Test
   void beforeInvocation_removesBeforeTheCall_evenWhenItThrows() {
     prices.reloadFirst(null);
-    assertEquals(0, prices.entriesSeen(), "during the call the cache was empty already");
+    assertEquals(0, prices.seen(), "during the call the cache was empty already");
     cache(PRICES).put(ParametersKey.of("late"), 1);
     assertThrows(IllegalStateException.class, () -> prices.reloadFirst(new IllegalStateException()));
     assertEquals(0, size(cache(PRICES)));
@@ -110,24 +95,14 @@ class CacheRemoveAllTest {
     return size;
   }
 
-  /** Records how many entries the cache held while it ran. */
+  /** Notes how many entries the cache held while it ran. */
   @ApplicationScoped
-  public static class PriceList {
-    private volatile int entriesSeen;
-
-    /** What the last call saw (the test reads it through the client proxy, so through a method). */
-    int entriesSeen() {
-      return entriesSeen;
-    }
-
-    void forget() {
-      entriesSeen = -1;
-    }
+  public static class PriceList extends DuringCall<Integer> {
 
     @CacheRemoveAll(cacheName = PRICES)
     public void reload(RuntimeException failure) {
-      see();
-      fail(failure);
+      look();
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemoveAll(cacheName = OTHER)
@@ -136,34 +111,29 @@ class CacheRemoveAllTest {
 
     @CacheRemoveAll(cacheName = PRICES, evictFor = IllegalStateException.class)
     public void reloadOnState(RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemoveAll(cacheName = PRICES, noEvictFor = IllegalArgumentException.class)
     public void reloadUnlessArgument(RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemoveAll(cacheName = PRICES, evictFor = RuntimeException.class, noEvictFor = IllegalArgumentException.class)
     public void reloadOnRuntimeButNotArgument(RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemoveAll(cacheName = PRICES, afterInvocation = false)
     public void reloadFirst(RuntimeException failure) {
-      see();
-      fail(failure);
+      look();
+      Containers.throwIfGiven(failure);
     }
 
-    private void see() {
+    private void look() {
       Cache<Object, Object> cache = Containers.cache(PRICES);
-      entriesSeen = cache == null ? -1 : size(cache);
+      see(cache == null ? -1 : size(cache));
     }
 
-    private static void fail(RuntimeException failure) {
-      if (failure != null) {
-        throw failure;
-      }
-    }
   }
 }

@@ -5,42 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheKey;
 import javax.cache.annotation.CacheRemove;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code @CacheRemove}: the call's key, before or after the call, and the exception rules. */
-@ExtendWith(RedisClusterExtension.class)
-class CacheRemoveTest {
+class CacheRemoveTest extends ContainerTest {
 
   private static final String ORDERS = "cdi-remove-orders";
 
-  private static WeldContainer container;
-  private static Orders orders;
+  private Orders orders;
 
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(Orders.class);
-    orders = container.select(Orders.class).get();
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  CacheRemoveTest() {
+    super(Orders.class);
   }
 
   @BeforeEach
   void fill() {
+    orders = bean(Orders.class);
     orders.cancel("warm-up", null); // lets the interceptor create the cache
     for (String id : new String[] {"a", "b", "c"}) {
       cache().put(ParametersKey.of(id), "order " + id);
@@ -51,7 +36,7 @@ class CacheRemoveTest {
   @Test
   void key_isRemovedAfterTheCall_andOtherKeysStay() {
     orders.cancel("a", null);
-    assertEquals(Boolean.TRUE, orders.present(), "during the call the entry was still cached");
+    assertEquals(Boolean.TRUE, orders.seen(), "during the call the entry was still cached");
     assertFalse(cache().containsKey(ParametersKey.of("a")));
     assertTrue(cache().containsKey(ParametersKey.of("b")));
   }
@@ -92,7 +77,7 @@ class CacheRemoveTest {
   @Test
   void beforeInvocation_removesBeforeTheCall_evenWhenItThrows() {
     orders.cancelFirst("a", null);
-    assertEquals(Boolean.FALSE, orders.present(), "during the call the entry was gone already");
+    assertEquals(Boolean.FALSE, orders.seen(), "during the call the entry was gone already");
     assertThrows(IllegalStateException.class, () -> orders.cancelFirst("b", new IllegalStateException()));
     assertFalse(cache().containsKey(ParametersKey.of("b")));
     assertTrue(cache().containsKey(ParametersKey.of("c")));
@@ -102,56 +87,41 @@ class CacheRemoveTest {
     return Containers.cache(ORDERS);
   }
 
-  /** Records whether the entry was cached while it ran. */
+  /** Notes whether the entry was cached while it ran. */
   @ApplicationScoped
-  public static class Orders {
-    private volatile Boolean present;
-
-    /** What the last call saw (the test reads it through the client proxy, so through a method). */
-    Boolean present() {
-      return present;
-    }
-
-    void forget() {
-      present = null;
-    }
+  public static class Orders extends DuringCall<Boolean> {
 
     @CacheRemove(cacheName = ORDERS)
     public void cancel(@CacheKey String id, RuntimeException failure) {
-      see(id);
-      fail(failure);
+      look(id);
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemove(cacheName = ORDERS, evictFor = IllegalStateException.class)
     public void cancelOnState(@CacheKey String id, RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemove(cacheName = ORDERS, noEvictFor = IllegalArgumentException.class)
     public void cancelUnlessArgument(@CacheKey String id, RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemove(cacheName = ORDERS, evictFor = RuntimeException.class, noEvictFor = IllegalArgumentException.class)
     public void cancelOnRuntimeButNotArgument(@CacheKey String id, RuntimeException failure) {
-      fail(failure);
+      Containers.throwIfGiven(failure);
     }
 
     @CacheRemove(cacheName = ORDERS, afterInvocation = false)
     public void cancelFirst(@CacheKey String id, RuntimeException failure) {
-      see(id);
-      fail(failure);
+      look(id);
+      Containers.throwIfGiven(failure);
     }
 
-    private void see(String id) {
+    private void look(String id) {
       Cache<Object, Object> cache = Containers.cache(ORDERS);
-      present = cache != null && cache.containsKey(ParametersKey.of(id));
+      see(cache != null && cache.containsKey(ParametersKey.of(id)));
     }
 
-    private static void fail(RuntimeException failure) {
-      if (failure != null) {
-        throw failure;
-      }
-    }
   }
 }

@@ -4,43 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheKey;
 import javax.cache.annotation.CacheResult;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code @CacheResult} without exception caching: default names, keys, skipGet, null results. */
-@ExtendWith(RedisClusterExtension.class)
-class CacheResultTest {
+class CacheResultTest extends ContainerTest {
 
   private static final String DESCRIBE = "dev.slotcache.cdi.CacheResultTest$Catalog.describe(java.lang.String)";
 
-  private static WeldContainer container;
-  private static Catalog catalog;
+  private Catalog catalog;
 
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(Catalog.class);
-    catalog = container.select(Catalog.class).get();
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  CacheResultTest() {
+    super(Catalog.class);
   }
 
   @BeforeEach
   void reset() {
+    catalog = bean(Catalog.class);
     Containers.clear(DESCRIBE, "cdi-result-prices", "cdi-result-lookups");
     catalog.reset();
   }

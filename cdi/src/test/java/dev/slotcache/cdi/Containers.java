@@ -1,6 +1,7 @@
 package dev.slotcache.cdi;
 
 import dev.slotcache.testkit.LocalRedisCluster;
+import jakarta.enterprise.inject.spi.Extension;
 import java.util.UUID;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -30,9 +31,16 @@ final class Containers {
    * path holds no {@code beans.xml}, so discovery adds no other beans).
    */
   static WeldContainer start(Class<?>... beanClasses) {
-    return new Weld("test-" + UUID.randomUUID())
-        .addBeanClasses(beanClasses)
-        .initialize();
+    return weld(beanClasses).initialize();
+  }
+
+  /** As {@link #start(Class[])}, with {@code extension} added, as an application's own portable extension. */
+  static WeldContainer start(Extension extension, Class<?>... beanClasses) {
+    return weld(beanClasses).addExtension(extension).initialize();
+  }
+
+  private static Weld weld(Class<?>... beanClasses) {
+    return new Weld("test-" + UUID.randomUUID()).addBeanClasses(beanClasses);
   }
 
   /** The default CacheManager, as the default cache resolver factory uses it. */
@@ -43,6 +51,13 @@ final class Containers {
   /** A cache of the default CacheManager, or null when nothing created it yet. */
   static Cache<Object, Object> cache(String name) {
     return defaultManager().getCache(name);
+  }
+
+  /** For test beans: throws {@code failure}, unless it is null. */
+  static void throwIfGiven(RuntimeException failure) {
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** Empties the named caches of the default CacheManager that exist. */

@@ -7,43 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheResult;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code @CacheResult(exceptionCacheName = …)} with {@code cachedExceptions} / {@code nonCachedExceptions}. */
-@ExtendWith(RedisClusterExtension.class)
-class ExceptionCachingTest {
+class ExceptionCachingTest extends ContainerTest {
 
   private static final String VALUES = "cdi-ex-values";
   private static final String ERRORS = "cdi-ex-errors";
 
-  private static WeldContainer container;
-  private static Directory directory;
+  private Directory directory;
 
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(Directory.class);
-    directory = container.select(Directory.class).get();
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  ExceptionCachingTest() {
+    super(Directory.class);
   }
 
   @BeforeEach
   void reset() {
+    directory = bean(Directory.class);
     Containers.clear(VALUES, ERRORS);
     directory.reset();
   }

@@ -8,7 +8,6 @@ import dev.slotcache.codec.KryoCodec;
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.store.SegmentedKeyLayout;
 import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,11 +22,9 @@ import javax.cache.annotation.CacheMethodDetails;
 import javax.cache.annotation.CacheResolver;
 import javax.cache.annotation.CacheResolverFactory;
 import javax.cache.annotation.CacheResult;
-import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClusterClient;
 
@@ -36,8 +33,7 @@ import redis.clients.jedis.RedisClusterClient;
  * for the default CacheManager, or from a properties file named by a CacheManager URI. Checked on the raw Redis
  * keys (PTTL) and in the caches' effective {@link SlotcacheConfiguration}.
  */
-@ExtendWith(RedisClusterExtension.class)
-class PerCacheSettingsTest {
+class PerCacheSettingsTest extends ContainerTest {
 
   private static final String TOKENS = "dev.slotcache.cdi.PerCacheSettingsTest$Tokens.issue(java.lang.String)";
   private static final String PLAIN = "dev.slotcache.cdi.PerCacheSettingsTest$Tokens.plain(java.lang.String)";
@@ -45,29 +41,29 @@ class PerCacheSettingsTest {
   private static final KryoCodec CODEC =
       new KryoCodec(PerCacheSettingsTest.class.getClassLoader(), ClassPolicy.denyList(), 1 << 20);
 
-  private static WeldContainer container;
-  private static RedisClusterClient raw;
+  private RedisClusterClient raw;
+
+  PerCacheSettingsTest() {
+    super(Tokens.class, FileConfiguredFactory.class);
+  }
 
   @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
+  void start(LocalRedisCluster cluster) {
     // Settings are read when a CacheManager is created: start from a fresh default CacheManager.
     Containers.defaultManager().close();
     System.setProperty("slotcache.cache." + TOKENS + ".expire-after-write", "2m");
     System.setProperty("slotcache.cache." + TOKENS + ".segments", "16");
     destroyIfPresent(Containers.defaultManager(), TOKENS, PLAIN);
-    container = Containers.start(Tokens.class, FileConfiguredFactory.class);
     Set<HostAndPort> nodes = new HashSet<>();
     cluster.masters().forEach(n -> nodes.add(n.hostAndPort()));
     raw = RedisClusterClient.create(nodes);
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     try {
       destroyIfPresent(Containers.defaultManager(), TOKENS, PLAIN);
       destroyIfPresent(fileConfiguredManager(), "cdi-file-orders");
-      container.close();
       raw.close();
     } finally {
       System.clearProperty("slotcache.cache." + TOKENS + ".expire-after-write");
@@ -78,7 +74,7 @@ class PerCacheSettingsTest {
 
   @Test
   void systemProperties_shapeTheCacheTheDefaultFactoryCreates() {
-    Tokens tokens = container.select(Tokens.class).get();
+    Tokens tokens = bean(Tokens.class);
     tokens.issue("alice");
     Cache<Object, Object> cache = Containers.cache(TOKENS);
     assertEquals(16, SlotcacheConfiguration.of(cache).getSegments());
@@ -92,7 +88,7 @@ class PerCacheSettingsTest {
 
   @Test
   void propertiesFile_shapesTheCachesOfItsCacheManager() {
-    Tokens tokens = container.select(Tokens.class).get();
+    Tokens tokens = bean(Tokens.class);
     tokens.order("o-1");
     Cache<Object, Object> cache = fileConfiguredManager().getCache("cdi-file-orders");
     assertEquals(8, SlotcacheConfiguration.of(cache).getSegments());
@@ -106,7 +102,7 @@ class PerCacheSettingsTest {
         FileConfiguredFactory.class.getClassLoader());
   }
 
-  private static long pttl(String namespace, String cacheName, int segments, ParametersKey key) {
+  private long pttl(String namespace, String cacheName, int segments, ParametersKey key) {
     return raw.pttl(new SegmentedKeyLayout(namespace, cacheName, segments).redisKey(CODEC.encodeKey(key)));
   }
 

@@ -3,8 +3,6 @@ package dev.slotcache.cdi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
@@ -18,34 +16,20 @@ import javax.cache.annotation.CacheRemove;
 import javax.cache.annotation.CacheRemoveAll;
 import javax.cache.annotation.CacheResult;
 import javax.cache.annotation.CacheValue;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The sample of docs/cdi.md, run. */
-@ExtendWith(RedisClusterExtension.class)
-class QuickStartTest {
+class QuickStartTest extends ContainerTest {
 
-  private static WeldContainer container;
-
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(ProductCatalog.class, Warehouse.class);
-    Containers.clear("products");
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  QuickStartTest() {
+    super(ProductCatalog.class, Warehouse.class);
   }
 
   @Test
   void catalog_cachesReadsAndKeepsTheCacheCurrent() {
-    ProductCatalog catalog = container.select(ProductCatalog.class).get();
-    Warehouse warehouse = container.select(Warehouse.class).get();
+    Containers.clear("products");
+    ProductCatalog catalog = bean(ProductCatalog.class);
+    Warehouse warehouse = bean(Warehouse.class);
     assertEquals("Product 1 (en)", catalog.find("sku-1", Locale.ENGLISH).name());
     assertEquals("Product 1 (en)", catalog.find("sku-1", Locale.GERMAN).name(), "only the sku makes the key");
     assertEquals(1, warehouse.loads());

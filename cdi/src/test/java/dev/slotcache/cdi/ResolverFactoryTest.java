@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.annotation.Annotation;
@@ -37,39 +35,26 @@ import javax.cache.annotation.GeneratedCacheKey;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.EternalExpiryPolicy;
-import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code cacheResolverFactory} and {@code cacheKeyGenerator}: CDI beans when they are beans, else instances of their
  * no-argument constructor; and the default factory: the default CacheManager, missing caches created.
  */
-@ExtendWith(RedisClusterExtension.class)
-class ResolverFactoryTest {
+class ResolverFactoryTest extends ContainerTest {
 
-  private static WeldContainer container;
-  private static Service service;
-  private static Audit audit;
+  private Service service;
+  private Audit audit;
 
-  @BeforeAll
-  static void start(LocalRedisCluster cluster) {
-    Containers.useCluster(cluster);
-    container = Containers.start(Service.class, Audit.class, PrefixingFactory.class, BeanKeys.class);
-    service = container.select(Service.class).get();
-    audit = container.select(Audit.class).get();
-  }
-
-  @AfterAll
-  static void stop() {
-    container.close();
+  ResolverFactoryTest() {
+    super(Service.class, Audit.class, PrefixingFactory.class, BeanKeys.class);
   }
 
   @BeforeEach
   void reset() {
+    service = bean(Service.class);
+    audit = bean(Audit.class);
     Containers.clear("cdi-custom-c1", "cdi-custom-e2", "cdi-plain-c3", "cdi-keys", "cdi-created");
   }
 

@@ -6,23 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.testkit.LocalRedisCluster;
 import dev.slotcache.testkit.RedisClusterExtension;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
-import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Inject;
-import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.annotation.CacheDefaults;
-import javax.cache.annotation.CacheMethodDetails;
 import javax.cache.annotation.CacheRemove;
 import javax.cache.annotation.CacheRemoveAll;
-import javax.cache.annotation.CacheResolver;
-import javax.cache.annotation.CacheResolverFactory;
 import javax.cache.annotation.CacheResult;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
@@ -53,8 +50,8 @@ class TwoServersTest {
   static void start(LocalRedisCluster localCluster) {
     cluster = localCluster;
     clusterUri = localCluster.uri();
-    serverA = Containers.start(Quotes.class, ServerCacheResolverFactory.class, ServerA.class);
-    serverB = Containers.start(Quotes.class, ServerCacheResolverFactory.class, ServerB.class);
+    serverA = Containers.start(new Server("server-a"), Quotes.class, ServerCacheResolverFactory.class);
+    serverB = Containers.start(new Server("server-b"), Quotes.class, ServerCacheResolverFactory.class);
     quotesA = serverA.select(Quotes.class).get();
     quotesB = serverB.select(Quotes.class).get();
   }
@@ -150,60 +147,31 @@ class TwoServersTest {
     }
   }
 
-  /** Resolves caches from the server's own CacheManager. */
-  @ApplicationScoped
-  public static class ServerCacheResolverFactory implements CacheResolverFactory {
+  /** Resolves caches from the server's own CacheManager: the default factory's behaviour on another manager. */
+  @Dependent
+  public static class ServerCacheResolverFactory extends DefaultCacheResolverFactory {
     @Inject
-    CacheManager manager;
-
-    private CacheResolverFactory delegate;
-
-    @PostConstruct
-    void init() {
-      delegate = new DefaultCacheResolverFactory(manager);
-    }
-
-    @Override
-    public CacheResolver getCacheResolver(CacheMethodDetails<? extends Annotation> details) {
-      return delegate.getCacheResolver(details);
-    }
-
-    @Override
-    public CacheResolver getExceptionCacheResolver(CacheMethodDetails<CacheResult> details) {
-      return delegate.getExceptionCacheResolver(details);
+    ServerCacheResolverFactory(CacheManager manager) {
+      super(manager);
     }
   }
 
-  /** Server A's CacheManager. */
-  @ApplicationScoped
-  public static class ServerA {
-    @Produces
-    @ApplicationScoped
-    CacheManager manager() {
-      return open("server-a");
+  /**
+   * Gives a container its server's own CacheManager, {@code CLIENT SETNAME clientName}, as an application's
+   * producer would; it is closed with the container.
+   */
+  public static final class Server implements Extension {
+    private final String clientName;
+
+    Server(String clientName) {
+      this.clientName = clientName;
     }
 
-    void close(@Disposes CacheManager manager) {
-      manager.close();
+    void addCacheManager(@Observes AfterBeanDiscovery event) {
+      URI uri = URI.create(clusterUri + "/" + NAMESPACE + "?client-name=" + clientName);
+      event.addBean().types(CacheManager.class, Object.class).scope(ApplicationScoped.class)
+          .produceWith(beans -> Caching.getCachingProvider().getCacheManager(uri, TwoServersTest.class.getClassLoader()))
+          .disposeWith((manager, beans) -> manager.close());
     }
-  }
-
-  /** Server B's CacheManager. */
-  @ApplicationScoped
-  public static class ServerB {
-    @Produces
-    @ApplicationScoped
-    CacheManager manager() {
-      return open("server-b");
-    }
-
-    void close(@Disposes CacheManager manager) {
-      manager.close();
-    }
-  }
-
-  static CacheManager open(String clientName) {
-    URI uri = URI.create(clusterUri + "/" + NAMESPACE + "?client-name=" + clientName);
-    return Caching.getCachingProvider().getCacheManager(uri, TwoServersTest.class.getClassLoader());
   }
 }

@@ -1,6 +1,5 @@
 package dev.slotcache.hibernate;
 
-import java.util.Comparator;
 import org.hibernate.cache.cfg.spi.CollectionDataCachingConfig;
 import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
@@ -11,29 +10,19 @@ import org.hibernate.persister.collection.CollectionPersister;
 /** Cluster-safe READ_WRITE access to cached collections (see {@link ClusterReadWriteAccess}). */
 final class ClusterCollectionReadWriteAccess extends ClusterReadWriteAccess implements CollectionDataAccess {
 
-  private final CacheKeysFactory keysFactory;
-  private final Comparator<Object> versions;
-
   ClusterCollectionReadWriteAccess(DomainDataRegion region, CacheKeysFactory keysFactory, RegionStorage storage,
       CollectionDataCachingConfig config) {
-    super(region, storage);
-    this.keysFactory = keysFactory;
-    this.versions = config.getOwnerVersionComparator();
-  }
-
-  @Override
-  Comparator<Object> versions() {
-    return versions;
+    super(region, keysFactory, storage, config.getOwnerVersionComparator());
   }
 
   @Override
   public Object generateCacheKey(Object id, CollectionPersister collectionDescriptor,
       SessionFactoryImplementor factory, String tenantIdentifier) {
-    return keysFactory.createCollectionKey(id, collectionDescriptor, factory, tenantIdentifier);
+    return keysFactory().createCollectionKey(id, collectionDescriptor, factory, tenantIdentifier);
   }
 
   @Override
   public Object getCacheKeyId(Object cacheKey) {
-    return keysFactory.getCollectionId(cacheKey);
+    return keysFactory().getCollectionId(cacheKey);
   }
 }

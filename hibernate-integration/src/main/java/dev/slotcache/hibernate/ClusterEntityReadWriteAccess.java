@@ -1,6 +1,5 @@
 package dev.slotcache.hibernate;
 
-import java.util.Comparator;
 import org.hibernate.cache.cfg.spi.EntityDataCachingConfig;
 import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
@@ -13,30 +12,21 @@ import org.hibernate.persister.entity.EntityPersister;
 /** Cluster-safe READ_WRITE access to cached entities (see {@link ClusterReadWriteAccess}). */
 final class ClusterEntityReadWriteAccess extends ClusterReadWriteAccess implements EntityDataAccess {
 
-  private final CacheKeysFactory keysFactory;
-  private final Comparator<Object> versions;
-
   ClusterEntityReadWriteAccess(DomainDataRegion region, CacheKeysFactory keysFactory, RegionStorage storage,
       EntityDataCachingConfig config) {
-    super(region, storage);
-    this.keysFactory = keysFactory;
-    this.versions = config.getVersionComparatorAccess() == null ? null : config.getVersionComparatorAccess().get();
-  }
-
-  @Override
-  Comparator<Object> versions() {
-    return versions;
+    super(region, keysFactory, storage,
+        config.getVersionComparatorAccess() == null ? null : config.getVersionComparatorAccess().get());
   }
 
   @Override
   public Object generateCacheKey(Object id, EntityPersister rootEntityDescriptor, SessionFactoryImplementor factory,
       String tenantIdentifier) {
-    return keysFactory.createEntityKey(id, rootEntityDescriptor, factory, tenantIdentifier);
+    return keysFactory().createEntityKey(id, rootEntityDescriptor, factory, tenantIdentifier);
   }
 
   @Override
   public Object getCacheKeyId(Object cacheKey) {
-    return keysFactory.getEntityId(cacheKey);
+    return keysFactory().getEntityId(cacheKey);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.slotcache.hibernate;
 
-import java.util.Comparator;
 import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.NaturalIdDataAccess;
@@ -11,27 +10,19 @@ import org.hibernate.persister.entity.EntityPersister;
 /** Cluster-safe READ_WRITE access to cached natural-id resolutions (see {@link ClusterReadWriteAccess}). */
 final class ClusterNaturalIdReadWriteAccess extends ClusterReadWriteAccess implements NaturalIdDataAccess {
 
-  private final CacheKeysFactory keysFactory;
-
   ClusterNaturalIdReadWriteAccess(DomainDataRegion region, CacheKeysFactory keysFactory, RegionStorage storage) {
-    super(region, storage);
-    this.keysFactory = keysFactory;
-  }
-
-  @Override
-  Comparator<Object> versions() {
-    return null; // natural-id resolutions are not versioned
+    super(region, keysFactory, storage, null); // natural-id resolutions are not versioned
   }
 
   @Override
   public Object generateCacheKey(Object naturalIdValues, EntityPersister rootEntityDescriptor,
       SharedSessionContractImplementor session) {
-    return keysFactory.createNaturalIdKey(naturalIdValues, rootEntityDescriptor, session);
+    return keysFactory().createNaturalIdKey(naturalIdValues, rootEntityDescriptor, session);
   }
 
   @Override
   public Object getNaturalIdValues(Object cacheKey) {
-    return keysFactory.getNaturalIdValues(cacheKey);
+    return keysFactory().getNaturalIdValues(cacheKey);
   }
 
   @Override

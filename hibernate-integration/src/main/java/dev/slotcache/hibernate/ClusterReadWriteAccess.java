@@ -5,6 +5,7 @@ import dev.slotcache.hibernate.ReadWriteEntries.Item;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.hibernate.cache.spi.CacheKeysFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
 import org.hibernate.cache.spi.access.AccessType;
 import org.hibernate.cache.spi.access.SoftLock;
@@ -18,17 +19,24 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
  */
 abstract class ClusterReadWriteAccess extends AbstractCachedDomainDataAccess {
 
+  private final CacheKeysFactory keysFactory;
   private final RegionStorage storage;
+  private final Comparator<Object> versions;
   private final String owner = UUID.randomUUID().toString();
   private final AtomicLong nextLockId = new AtomicLong();
 
-  ClusterReadWriteAccess(DomainDataRegion region, RegionStorage storage) {
+  /** @param versions orders versions of the cached data; null when it is not versioned */
+  ClusterReadWriteAccess(DomainDataRegion region, CacheKeysFactory keysFactory, RegionStorage storage,
+      Comparator<Object> versions) {
     super(region, storage);
+    this.keysFactory = keysFactory;
     this.storage = storage;
+    this.versions = versions;
   }
 
-  /** Orders versions of the cached data, or null when it is not versioned. */
-  abstract Comparator<Object> versions();
+  final CacheKeysFactory keysFactory() {
+    return keysFactory;
+  }
 
   @Override
   public AccessType getAccessType() {
@@ -66,7 +74,7 @@ abstract class ClusterReadWriteAccess extends AbstractCachedDomainDataAccess {
   @Override
   public Object get(SharedSessionContractImplementor session, Object key) {
     Object entry = storage.getFromCache(key, session);
-    return entry instanceof Item item && item.isReadable(txTimestamp(session)) ? item.value : null;
+    return entry instanceof Item item && item.isReadable(txTimestamp(session)) ? item.value() : null;
   }
 
   @Override
@@ -78,7 +86,7 @@ abstract class ClusterReadWriteAccess extends AbstractCachedDomainDataAccess {
   public boolean putFromLoad(SharedSessionContractImplementor session, Object key, Object value, Object version,
       boolean minimalPutOverride) {
     ReadWriteEntries.PutFromLoad put =
-        new ReadWriteEntries.PutFromLoad(value, version, txTimestamp(session), minimalPutOverride, versions());
+        new ReadWriteEntries.PutFromLoad(value, version, txTimestamp(session), minimalPutOverride, versions);
     // A load that cannot be cached leaves nothing stale: not an invalidation.
     return isTrue(storage.write("put from load", false, () -> storage.cache().invoke(key, put)));
   }

@@ -11,6 +11,7 @@ import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.function.Function;
 import org.hibernate.bytecode.enhance.spi.LazyPropertyInitializer;
 import org.hibernate.cache.internal.BasicCacheKeyImplementation;
 import org.hibernate.cache.internal.CacheKeyImplementation;
@@ -61,19 +62,24 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
 
   /** Holds every reference to Hibernate types, so that the customizer loads without Hibernate. */
   private static final class Registrations {
-    private static final MementoAccess MEMENTO = MementoAccess.find();
+    private static final MementoSerializer MEMENTO = MementoSerializer.find();
 
     static void addTo(Kryo kryo) {
       kryo.addDefaultSerializer(BasicCacheKeyImplementation.class, new BasicKeySerializer());
-      kryo.addDefaultSerializer(CacheKeyImplementation.class, new KeySerializer());
-      kryo.addDefaultSerializer(NaturalIdCacheKey.class, new NaturalIdKeySerializer());
+      kryo.addDefaultSerializer(CacheKeyImplementation.class, new TenantKeySerializer<>(
+          CacheKeyImplementation::getEntityOrRoleName, CacheKeyImplementation::getTenantId, CacheKeyImplementation::getId,
+          (id, name, tenantId) -> new CacheKeyImplementation(id, name, tenantId,
+              31 * deepHash(id) + Objects.hashCode(tenantId))));
+      kryo.addDefaultSerializer(NaturalIdCacheKey.class, new TenantKeySerializer<>(
+          NaturalIdCacheKey::getEntityName, NaturalIdCacheKey::getTenantId, NaturalIdCacheKey::getNaturalIdValues,
+          (values, name, tenantId) -> new NaturalIdCacheKey(values, name, tenantId, deepHash(values))));
       try {
         kryo.addDefaultSerializer(QueryKey.class, new QueryKeySerializer());
       } catch (IllegalStateException e) {
         // another QueryKey layout (another Hibernate version): Kryo's field serializer applies
       }
       if (MEMENTO != null) {
-        kryo.addDefaultSerializer(MEMENTO.type, new MementoSerializer(MEMENTO));
+        kryo.addDefaultSerializer(MEMENTO.type, MEMENTO);
       }
       addSingleton(kryo, LazyPropertyInitializer.UNFETCHED_PROPERTY);
       addSingleton(kryo, PropertyAccessStrategyBackRefImpl.UNKNOWN);
@@ -90,11 +96,14 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
     return part instanceof Object[] array ? Arrays.deepHashCode(array) : Objects.hashCode(part);
   }
 
-  private static final class BasicKeySerializer extends Serializer<BasicCacheKeyImplementation> {
-    BasicKeySerializer() {
-      setImmutable(true);
+  /** A serializer of immutable objects: Kryo's {@code copy} hands out the same instance. */
+  private abstract static class ImmutableSerializer<T> extends Serializer<T> {
+    ImmutableSerializer() {
+      super(false, true);
     }
+  }
 
+  private static final class BasicKeySerializer extends ImmutableSerializer<BasicCacheKeyImplementation> {
     @Override
     public void write(Kryo kryo, Output output, BasicCacheKeyImplementation key) {
       output.writeString(key.getEntityOrRoleName());
@@ -109,45 +118,42 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
     }
   }
 
-  private static final class KeySerializer extends Serializer<CacheKeyImplementation> {
-    KeySerializer() {
-      setImmutable(true);
-    }
-
-    @Override
-    public void write(Kryo kryo, Output output, CacheKeyImplementation key) {
-      output.writeString(key.getEntityOrRoleName());
-      output.writeString(key.getTenantId());
-      kryo.writeClassAndObject(output, key.getId());
-    }
-
-    @Override
-    public CacheKeyImplementation read(Kryo kryo, Input input, Class<? extends CacheKeyImplementation> type) {
-      String name = input.readString();
-      String tenantId = input.readString();
-      Object id = kryo.readClassAndObject(input);
-      return new CacheKeyImplementation(id, name, tenantId, 31 * deepHash(id) + Objects.hashCode(tenantId));
-    }
+  /** Rebuilds a key of a tenant from its parts. */
+  @FunctionalInterface
+  private interface TenantKeyFactory<K> {
+    K create(Object id, String name, String tenantId);
   }
 
-  private static final class NaturalIdKeySerializer extends Serializer<NaturalIdCacheKey> {
-    NaturalIdKeySerializer() {
-      setImmutable(true);
+  /**
+   * A key of a name, a tenant id and an id — {@code CacheKeyImplementation} (entity or collection role, id) and
+   * {@code NaturalIdCacheKey} (entity, natural-id values) alike: the three parts, in that order.
+   */
+  private static final class TenantKeySerializer<K> extends ImmutableSerializer<K> {
+    private final Function<K, String> name;
+    private final Function<K, String> tenantId;
+    private final Function<K, Object> id;
+    private final TenantKeyFactory<K> factory;
+
+    TenantKeySerializer(Function<K, String> name, Function<K, String> tenantId, Function<K, Object> id,
+        TenantKeyFactory<K> factory) {
+      this.name = name;
+      this.tenantId = tenantId;
+      this.id = id;
+      this.factory = factory;
     }
 
     @Override
-    public void write(Kryo kryo, Output output, NaturalIdCacheKey key) {
-      output.writeString(key.getEntityName());
-      output.writeString(key.getTenantId());
-      kryo.writeClassAndObject(output, key.getNaturalIdValues());
+    public void write(Kryo kryo, Output output, K key) {
+      output.writeString(name.apply(key));
+      output.writeString(tenantId.apply(key));
+      kryo.writeClassAndObject(output, id.apply(key));
     }
 
     @Override
-    public NaturalIdCacheKey read(Kryo kryo, Input input, Class<? extends NaturalIdCacheKey> type) {
-      String entityName = input.readString();
-      String tenantId = input.readString();
-      Object values = kryo.readClassAndObject(input);
-      return new NaturalIdCacheKey(values, entityName, tenantId, deepHash(values));
+    public K read(Kryo kryo, Input input, Class<? extends K> type) {
+      String keyName = input.readString();
+      String keyTenantId = input.readString();
+      return factory.create(kryo.readClassAndObject(input), keyName, keyTenantId);
     }
   }
 
@@ -155,16 +161,12 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
    * {@code QueryKey} has no accessors; its fields are read reflectively (once per serializer). Its hash code is
    * transient and rebuilt by its constructor.
    */
-  private static final class QueryKeySerializer extends Serializer<QueryKey> {
+  private static final class QueryKeySerializer extends ImmutableSerializer<QueryKey> {
     private final Field sql = field(QueryKey.class, "sqlQueryString");
     private final Field memento = field(QueryKey.class, "parameterBindingsMemento");
     private final Field firstRow = field(QueryKey.class, "firstRow");
     private final Field maxRows = field(QueryKey.class, "maxRows");
     private final Field filterNames = field(QueryKey.class, "enabledFilterNames");
-
-    QueryKeySerializer() {
-      setImmutable(true);
-    }
 
     @Override
     public void write(Kryo kryo, Output output, QueryKey key) {
@@ -194,48 +196,43 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
     }
   }
 
-  /** Reflective access to Hibernate's private parameter memento: its values, and a way to build one. */
-  private static final class MementoAccess {
+  /**
+   * Hibernate's private parameter memento, through reflection: its values are written, and its constructor
+   * rebuilds it. Stateless once found, so one instance serves every Kryo.
+   */
+  private static final class MementoSerializer extends ImmutableSerializer<Object> {
     final Class<?> type;
-    final Field values;
-    final Constructor<?> constructor;
+    private final Field values;
+    private final Constructor<?> constructor;
 
-    private MementoAccess(Class<?> type, Field values, Constructor<?> constructor) {
+    private MementoSerializer(Class<?> type, Field values, Constructor<?> constructor) {
       this.type = type;
       this.values = values;
       this.constructor = constructor;
     }
 
-    static MementoAccess find() {
+    /** The serializer of this Hibernate version's memento, or null when the memento is another. */
+    static MementoSerializer find() {
       try {
         Class<?> type = Class.forName(MEMENTO_CLASS, false, HibernateKryoCustomizer.class.getClassLoader());
         Constructor<?> constructor = type.getDeclaredConstructor(Object[].class, int.class);
         constructor.setAccessible(true);
-        return new MementoAccess(type, field(type, "values"), constructor);
+        return new MementoSerializer(type, field(type, "values"), constructor);
       } catch (ReflectiveOperationException | RuntimeException e) {
         return null; // another Hibernate version: the default serializer applies
       }
     }
-  }
-
-  private static final class MementoSerializer extends Serializer<Object> {
-    private final MementoAccess access;
-
-    MementoSerializer(MementoAccess access) {
-      this.access = access;
-      setImmutable(true);
-    }
 
     @Override
     public void write(Kryo kryo, Output output, Object memento) {
-      kryo.writeClassAndObject(output, get(access.values, memento));
+      kryo.writeClassAndObject(output, get(values, memento));
     }
 
     @Override
     public Object read(Kryo kryo, Input input, Class<?> type) {
-      Object[] values = (Object[]) kryo.readClassAndObject(input);
+      Object[] parts = (Object[]) kryo.readClassAndObject(input);
       try {
-        return access.constructor.newInstance(values, Arrays.deepHashCode(values));
+        return constructor.newInstance(parts, Arrays.deepHashCode(parts));
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot rebuild " + MEMENTO_CLASS + ": " + e, e);
       }
@@ -243,12 +240,11 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
   }
 
   /** Writes nothing and reads the one instance: for markers compared with {@code ==}. */
-  private static final class SingletonSerializer extends Serializer<Object> {
+  private static final class SingletonSerializer extends ImmutableSerializer<Object> {
     private final Object instance;
 
     SingletonSerializer(Object instance) {
       this.instance = instance;
-      setImmutable(true);
     }
 
     @Override

@@ -13,8 +13,8 @@ import org.hibernate.cache.spi.access.SoftLock;
  * atomicity differs: Hibernate's own support classes guard them with a lock inside one JVM.
  *
  * <p>Timestamps are Hibernate's ({@code RegionFactory.nextTimestamp()}: milliseconds × 4096 of the local
- * clock). Entries are immutable; a processor builds a new one and may run more than once, so it computes only
- * from its arguments and the entry.
+ * clock). Entries are immutable records (encoded by Kryo's record serializer); a processor builds a new one and may
+ * run more than once, so it computes only from its arguments and the entry.
  */
 final class ReadWriteEntries {
 
@@ -22,16 +22,7 @@ final class ReadWriteEntries {
   }
 
   /** A cached value, readable by transactions that started after it was cached. */
-  static final class Item {
-    final Object value;
-    final Object version;
-    final long timestamp;
-
-    Item(Object value, Object version, long timestamp) {
-      this.value = value;
-      this.version = version;
-      this.timestamp = timestamp;
-    }
+  record Item(Object value, Object version, long timestamp) {
 
     boolean isReadable(long txTimestamp) {
       return txTimestamp > timestamp;
@@ -47,25 +38,8 @@ final class ReadWriteEntries {
    * A soft lock: the entry is being changed by {@code multiplicity} transactions (or was, until
    * {@code unlockTimestamp}); nobody reads it, and a load may replace it only when it is provably newer.
    */
-  static final class Lock {
-    final String owner;
-    final long id;
-    final Object version;
-    final long timeout;
-    final int multiplicity;
-    final boolean concurrent;
-    final long unlockTimestamp;
-
-    Lock(String owner, long id, Object version, long timeout, int multiplicity, boolean concurrent,
-        long unlockTimestamp) {
-      this.owner = owner;
-      this.id = id;
-      this.version = version;
-      this.timeout = timeout;
-      this.multiplicity = multiplicity;
-      this.concurrent = concurrent;
-      this.unlockTimestamp = unlockTimestamp;
-    }
+  record Lock(String owner, long id, Object version, long timeout, int multiplicity, boolean concurrent,
+      long unlockTimestamp) {
 
     boolean isWriteable(long txTimestamp, Object newVersion, Comparator<Object> versions) {
       if (txTimestamp > timeout) {
@@ -80,7 +54,7 @@ final class ReadWriteEntries {
     }
 
     boolean isHeldBy(Handle handle) {
-      return id == handle.id && owner.equals(handle.owner);
+      return id == handle.id() && owner.equals(handle.owner());
     }
 
     Handle handle() {
@@ -98,23 +72,10 @@ final class ReadWriteEntries {
   }
 
   /** What Hibernate holds between {@code lockItem} and {@code unlockItem}/{@code afterUpdate}. */
-  static final class Handle implements SoftLock {
-    final String owner;
-    final long id;
+  record Handle(String owner, long id) implements SoftLock {
 
-    Handle(String owner, long id) {
-      this.owner = Objects.requireNonNull(owner, "owner");
-      this.id = id;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Handle other && other.id == id && other.owner.equals(owner);
-    }
-
-    @Override
-    public int hashCode() {
-      return owner.hashCode() * 31 + Long.hashCode(id);
+    Handle {
+      Objects.requireNonNull(owner, "owner");
     }
 
     @Override
@@ -128,24 +89,12 @@ final class ReadWriteEntries {
    * released, so loads by transactions that start from now on may fill the entry again.
    */
   static Lock expiredLock(Handle fresh, long now, long timeout) {
-    return new Lock(fresh.owner, fresh.id, null, now + timeout, 0, false, now);
+    return new Lock(fresh.owner(), fresh.id(), null, now + timeout, 0, false, now);
   }
 
   /** Caches a value read from the database, if no newer state or lock is in the way. */
-  static final class PutFromLoad implements EntryProcessor<Object, Object, Boolean> {
-    private final Object value;
-    private final Object version;
-    private final long txTimestamp;
-    private final boolean minimalPut;
-    private final Comparator<Object> versions;
-
-    PutFromLoad(Object value, Object version, long txTimestamp, boolean minimalPut, Comparator<Object> versions) {
-      this.value = value;
-      this.version = version;
-      this.txTimestamp = txTimestamp;
-      this.minimalPut = minimalPut;
-      this.versions = versions;
-    }
+  record PutFromLoad(Object value, Object version, long txTimestamp, boolean minimalPut, Comparator<Object> versions)
+      implements EntryProcessor<Object, Object, Boolean> {
 
     @Override
     public Boolean process(MutableEntry<Object, Object> entry, Object... arguments) {
@@ -162,26 +111,17 @@ final class ReadWriteEntries {
   }
 
   /** Locks the entry for a change; a second transaction changing it joins the lock. */
-  static final class LockItem implements EntryProcessor<Object, Object, Handle> {
-    private final Handle fresh;
-    private final Object version;
-    private final long timeout;
-
-    LockItem(Handle fresh, Object version, long timeout) {
-      this.fresh = fresh;
-      this.version = version;
-      this.timeout = timeout;
-    }
+  record LockItem(Handle fresh, Object version, long timeout) implements EntryProcessor<Object, Object, Handle> {
 
     @Override
     public Handle process(MutableEntry<Object, Object> entry, Object... arguments) {
       Object current = entry.getValue();
       Lock lock;
-      if (current instanceof Lock held && held.multiplicity > 0) {
+      if (current instanceof Lock held && held.multiplicity() > 0) {
         lock = held.relocked(timeout);
       } else {
-        Object lockedVersion = current instanceof Item item ? item.version : version;
-        lock = new Lock(fresh.owner, fresh.id, lockedVersion, timeout, 1, false, 0L);
+        Object lockedVersion = current instanceof Item item ? item.version() : version;
+        lock = new Lock(fresh.owner(), fresh.id(), lockedVersion, timeout, 1, false, 0L);
       }
       entry.setValue(lock);
       return lock.handle();
@@ -189,18 +129,8 @@ final class ReadWriteEntries {
   }
 
   /** Releases a lock; a lock that is gone is replaced by an already expired one (see {@link #expiredLock}). */
-  static final class UnlockItem implements EntryProcessor<Object, Object, Void> {
-    private final Handle handle;
-    private final Handle fresh;
-    private final long now;
-    private final long timeout;
-
-    UnlockItem(Handle handle, Handle fresh, long now, long timeout) {
-      this.handle = handle;
-      this.fresh = fresh;
-      this.now = now;
-      this.timeout = timeout;
-    }
+  record UnlockItem(Handle handle, Handle fresh, long now, long timeout)
+      implements EntryProcessor<Object, Object, Void> {
 
     @Override
     public Void process(MutableEntry<Object, Object> entry, Object... arguments) {
@@ -215,16 +145,7 @@ final class ReadWriteEntries {
   }
 
   /** After a committed insert: caches the new state unless something is there already. */
-  static final class AfterInsert implements EntryProcessor<Object, Object, Boolean> {
-    private final Object value;
-    private final Object version;
-    private final long now;
-
-    AfterInsert(Object value, Object version, long now) {
-      this.value = value;
-      this.version = version;
-      this.now = now;
-    }
+  record AfterInsert(Object value, Object version, long now) implements EntryProcessor<Object, Object, Boolean> {
 
     @Override
     public Boolean process(MutableEntry<Object, Object> entry, Object... arguments) {
@@ -240,28 +161,14 @@ final class ReadWriteEntries {
    * After a committed update: the lock's only holder caches the new state; with concurrent holders it only
    * releases its share; a lost lock is replaced by an expired one.
    */
-  static final class AfterUpdate implements EntryProcessor<Object, Object, Boolean> {
-    private final Handle handle;
-    private final Handle fresh;
-    private final Object value;
-    private final Object version;
-    private final long now;
-    private final long timeout;
-
-    AfterUpdate(Handle handle, Handle fresh, Object value, Object version, long now, long timeout) {
-      this.handle = handle;
-      this.fresh = fresh;
-      this.value = value;
-      this.version = version;
-      this.now = now;
-      this.timeout = timeout;
-    }
+  record AfterUpdate(Handle handle, Handle fresh, Object value, Object version, long now, long timeout)
+      implements EntryProcessor<Object, Object, Boolean> {
 
     @Override
     public Boolean process(MutableEntry<Object, Object> entry, Object... arguments) {
       Object current = entry.getValue();
       if (current instanceof Lock lock && lock.isHeldBy(handle)) {
-        if (lock.concurrent) {
+        if (lock.concurrent()) {
           entry.setValue(lock.released(now));
           return false;
         }

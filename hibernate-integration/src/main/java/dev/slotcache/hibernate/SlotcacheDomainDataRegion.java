@@ -1,8 +1,10 @@
 package dev.slotcache.hibernate;
 
+import java.util.function.Supplier;
 import org.hibernate.cache.CacheException;
 import org.hibernate.cache.cfg.spi.CollectionDataCachingConfig;
 import org.hibernate.cache.cfg.spi.DomainDataRegionBuildingContext;
+import org.hibernate.cache.cfg.spi.DomainDataCachingConfig;
 import org.hibernate.cache.cfg.spi.DomainDataRegionConfig;
 import org.hibernate.cache.cfg.spi.EntityDataCachingConfig;
 import org.hibernate.cache.cfg.spi.NaturalIdDataCachingConfig;
@@ -32,28 +34,29 @@ final class SlotcacheDomainDataRegion extends DomainDataRegionTemplate {
 
   @Override
   public EntityDataAccess generateEntityAccess(EntityDataCachingConfig config) {
-    return switch (config.getAccessType()) {
-      case READ_WRITE -> new ClusterEntityReadWriteAccess(this, getEffectiveKeysFactory(), storage(), config);
-      case TRANSACTIONAL -> throw transactional(config.getNavigableRole().getFullPath());
-      default -> super.generateEntityAccess(config);
-    };
+    return access(config, () -> new ClusterEntityReadWriteAccess(this, getEffectiveKeysFactory(), storage(), config),
+        () -> super.generateEntityAccess(config));
   }
 
   @Override
   public CollectionDataAccess generateCollectionAccess(CollectionDataCachingConfig config) {
-    return switch (config.getAccessType()) {
-      case READ_WRITE -> new ClusterCollectionReadWriteAccess(this, getEffectiveKeysFactory(), storage(), config);
-      case TRANSACTIONAL -> throw transactional(config.getNavigableRole().getFullPath());
-      default -> super.generateCollectionAccess(config);
-    };
+    return access(config,
+        () -> new ClusterCollectionReadWriteAccess(this, getEffectiveKeysFactory(), storage(), config),
+        () -> super.generateCollectionAccess(config));
   }
 
   @Override
   public NaturalIdDataAccess generateNaturalIdAccess(NaturalIdDataCachingConfig config) {
+    return access(config, () -> new ClusterNaturalIdReadWriteAccess(this, getEffectiveKeysFactory(), storage()),
+        () -> super.generateNaturalIdAccess(config));
+  }
+
+  /** Our own access for READ_WRITE, Hibernate's for READ_ONLY and NONSTRICT_READ_WRITE; TRANSACTIONAL fails. */
+  private <A> A access(DomainDataCachingConfig config, Supplier<A> readWrite, Supplier<A> hibernates) {
     return switch (config.getAccessType()) {
-      case READ_WRITE -> new ClusterNaturalIdReadWriteAccess(this, getEffectiveKeysFactory(), storage());
+      case READ_WRITE -> readWrite.get();
       case TRANSACTIONAL -> throw transactional(config.getNavigableRole().getFullPath());
-      default -> super.generateNaturalIdAccess(config);
+      default -> hibernates.get();
     };
   }
 

@@ -3,13 +3,10 @@ package dev.slotcache.hibernate;
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.spi.SlotcacheCachingProvider;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,13 +50,11 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
   /** The name Hibernate knows this factory by: {@code hibernate.cache.region.factory_class=slotcache}. */
   public static final String SHORT_NAME = "slotcache";
 
-  private static final List<String> EXPIRY_SETTINGS = List.of(SlotcacheSettings.EXPIRE_AFTER_WRITE.name(),
-      SlotcacheSettings.EXPIRE_AFTER_CREATE.name(), SlotcacheSettings.EXPIRE_AFTER_ACCESS.name());
-
   private final List<RegionStorage> queryRegions = new CopyOnWriteArrayList<>();
   private volatile CacheManager cacheManager;
   private volatile OutagePolicy outages;
-  private volatile Properties declared;
+  /** What the CacheManager resolved: says which regions have settings of their own. */
+  private volatile SlotcacheSettings managerSettings;
   private volatile Map<RegionKind, Duration> kindExpiry;
   private volatile Map<RegionKind, Integer> kindSegments;
   /** Set after a region could not be opened at start-up, so the others do not each wait for Redis. */
@@ -106,13 +101,15 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
     } catch (IllegalArgumentException e) {
       throw new CacheException(SlotcacheHibernateSettings.URI + " is not a URI: " + e.getMessage(), e);
     }
-    this.declared = declaredSettings(slotcache, uri, classLoader);
+    CacheManager manager;
     try {
-      this.cacheManager = ManagerLeases.acquire(provider, uri, classLoader, slotcache);
+      manager = ManagerLeases.acquire(provider, uri, classLoader, slotcache);
     } catch (javax.cache.CacheException e) {
       throw new CacheException("cannot set up the Slotcache CacheManager for " + SlotcacheHibernateSettings.URI + "="
           + uri + ": " + e.getMessage(), e);
     }
+    this.managerSettings = ManagerSettings.of(manager);
+    this.cacheManager = manager;
   }
 
   @Override
@@ -193,8 +190,8 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
   private SlotcacheConfiguration<Object, Object> configuration(String name, RegionKind kind) {
     SlotcacheConfiguration<Object, Object> configuration = new SlotcacheConfiguration<>();
     configuration.setTypes(Object.class, Object.class);
-    boolean ownExpiry = EXPIRY_SETTINGS.stream().anyMatch(s -> ownSetting(name, s) != null);
-    if (kind == RegionKind.UPDATE_TIMESTAMPS && (ownExpiry || ownSetting(name, "max-ttl") != null)) {
+    boolean ownExpiry = SlotcacheSettings.EXPIRY_SETTINGS.stream().anyMatch(s -> ownSetting(name, s) != null);
+    if (kind == RegionKind.UPDATE_TIMESTAMPS && (ownExpiry || ownSetting(name, SlotcacheSettings.MAX_TTL) != null)) {
       throw new CacheException("region '" + name + "' holds Hibernate's update timestamps and must never expire "
           + "(a lost timestamp makes stale query results look current): remove its slotcache.cache." + name
           + ".expire-after-*/max-ttl settings");
@@ -205,7 +202,7 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
           new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttl.toMillis())));
     }
     Integer segments = kindSegments.get(kind);
-    if (ownSetting(name, SlotcacheSettings.SEGMENTS.name()) == null && segments != null) {
+    if (ownSetting(name, SlotcacheSettings.SEGMENTS) == null && segments != null) {
       configuration.setSegments(segments);
     }
     return configuration;
@@ -221,9 +218,9 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
     }
   }
 
-  /** A per-cache setting the user declared for this region, as far as this factory can see it. */
-  private String ownSetting(String cacheName, String setting) {
-    return declared.getProperty(SlotcacheSettings.CACHE_PREFIX + cacheName + "." + setting);
+  /** A per-cache setting the user declared for this region ({@code slotcache.cache.<region>.<setting>}), or null. */
+  private String ownSetting(String cacheName, SlotcacheSettings.Setting<?> setting) {
+    return managerSettings.ownOfCache(cacheName, setting);
   }
 
   /**
@@ -242,33 +239,6 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
       }
     }
     return properties;
-  }
-
-  /**
-   * The per-cache settings the provider will see: system properties, a properties file named by the URI, and
-   * Hibernate's {@code slotcache.*} keys — so a region's own settings win over its kind's defaults.
-   */
-  private static Properties declaredSettings(Properties fromHibernate, URI uri, ClassLoader classLoader) {
-    Properties all = new Properties();
-    for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith(SlotcacheSettings.CACHE_PREFIX)) {
-        all.setProperty(key, System.getProperty(key));
-      }
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme.equals("classpath") || scheme.equals("file") || scheme.equals("jar")) {
-      try (InputStream in = scheme.equals("classpath")
-          ? classLoader.getResourceAsStream(uri.getSchemeSpecificPart().replaceFirst("^/", ""))
-          : uri.toURL().openStream()) {
-        if (in != null) {
-          all.load(in);
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        // the provider reports an unreadable file when it opens the CacheManager
-      }
-    }
-    all.putAll(fromHibernate);
-    return all;
   }
 
   private static String stringValue(Map<String, Object> configValues, String key, String defaultValue) {

@@ -40,17 +40,14 @@ class RegionSettingsTest {
 
   @Test
   void dedicatedFactory_appliesKindDefaults_andPerRegionSettingsFromHibernateProperties(LocalRedisCluster cluster) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("hibernate.cache.region.factory_class", "slotcache");
-    settings.put("hibernate.cache.slotcache.uri", cluster.uri() + "/settings-" + UUID.randomUUID());
+    Map<String, String> settings = dedicatedFactory(cluster.uri() + "/settings-" + UUID.randomUUID());
     settings.put("hibernate.cache.slotcache.query-results.expire-after-write", "5m");
     // readme:per-region-settings
     settings.put("slotcache.cache.dev.slotcache.hibernate.Author.expire-after-write", "90s");
     settings.put("slotcache.cache.dev.slotcache.hibernate.Author.segments", "8");
     // end:per-region-settings
     try (SessionFactory server = TwoServersContract.sessionFactory(database(), "create-drop", settings)) {
-      CacheManager manager = ((SlotcacheRegionFactory) server.unwrap(SessionFactoryImplementor.class).getCache()
-          .getRegionFactory()).getCacheManager();
+      CacheManager manager = dedicatedManager(server);
       assertEquals(3_600_000, ttlMillis(manager.getCache(BOOK)), "entity regions: 1 h after the last write");
       assertEquals(256, SlotcacheConfiguration.of(manager.getCache(BOOK)).getSegments());
       assertEquals(90_000, ttlMillis(manager.getCache(AUTHOR)), "the region's own setting wins");
@@ -65,10 +62,26 @@ class RegionSettingsTest {
   }
 
   @Test
+  void dedicatedFactory_takesPerRegionSettingsFromThePropertiesFileTheManagerRead(LocalRedisCluster cluster)
+      throws Exception {
+    Path file = Files.createTempFile("slotcache-region-factory", ".properties");
+    try {
+      Files.writeString(file, "slotcache.uri=" + cluster.uri() + "/file-" + UUID.randomUUID() + "\n"
+          + "slotcache.cache.dev.slotcache.hibernate.Author.expire-after-write=90s\n");
+      try (SessionFactory server = TwoServersContract.sessionFactory(database(), "create-drop",
+          dedicatedFactory(file.toUri().toString()))) {
+        CacheManager manager = dedicatedManager(server);
+        assertEquals(90_000, ttlMillis(manager.getCache(AUTHOR)), "the region's own setting wins over its kind's");
+        assertEquals(3_600_000, ttlMillis(manager.getCache(BOOK)), "a region without one: its kind's default");
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
   void dedicatedFactory_refusesAnExpiryForTheTimestampsRegion(LocalRedisCluster cluster) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("hibernate.cache.region.factory_class", "slotcache");
-    settings.put("hibernate.cache.slotcache.uri", cluster.uri() + "/settings-" + UUID.randomUUID());
+    Map<String, String> settings = dedicatedFactory(cluster.uri() + "/settings-" + UUID.randomUUID());
     settings.put("slotcache.cache.default-update-timestamps-region.expire-after-write", "1h");
     Exception e = assertThrows(Exception.class,
         () -> TwoServersContract.sessionFactory(database(), "create-drop", settings).close());
@@ -140,6 +153,19 @@ class RegionSettingsTest {
         System.setProperty("slotcache.uri", before);
       }
     }
+  }
+
+  /** Hibernate settings for the dedicated region factory on the CacheManager of {@code uri}; add more at will. */
+  private static Map<String, String> dedicatedFactory(String uri) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("hibernate.cache.region.factory_class", "slotcache");
+    settings.put("hibernate.cache.slotcache.uri", uri);
+    return settings;
+  }
+
+  private static CacheManager dedicatedManager(SessionFactory server) {
+    return ((SlotcacheRegionFactory) server.unwrap(SessionFactoryImplementor.class).getCache().getRegionFactory())
+        .getCacheManager();
   }
 
   private static long ttlMillis(Cache<Object, Object> cache) {

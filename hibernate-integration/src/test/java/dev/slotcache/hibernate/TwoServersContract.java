@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TwoServersContract {
 
-  static final int CONCURRENCY_SECONDS = Integer.getInteger("slotcache.test.hibernate.seconds", 3);
+  static final int CONCURRENCY_SECONDS = Integer.getInteger("slotcache-tests.hibernate.seconds", 3);
 
   SessionFactory serverA;
   SessionFactory serverB;

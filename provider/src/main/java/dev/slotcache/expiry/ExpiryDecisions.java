@@ -2,6 +2,7 @@ package dev.slotcache.expiry;
 
 import dev.slotcache.store.Ttl;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
@@ -50,35 +51,31 @@ public final class ExpiryDecisions {
 
   /** TTL for a new entry; never {@link Ttl#KEEP}. */
   public long creation() {
-    Duration duration;
-    try {
-      duration = policy.getExpiryForCreation();
-    } catch (RuntimeException e) {
-      duration = null;
-    }
+    Duration duration = ask(policy::getExpiryForCreation);
     long ttl = duration == null ? Ttl.PERSIST : toTtl(duration);
     return cap(ttl == Ttl.KEEP ? Ttl.PERSIST : ttl);
   }
 
   /** TTL for an updated entry; {@link Ttl#KEEP} when unchanged. */
   public long update() {
-    Duration duration;
-    try {
-      duration = policy.getExpiryForUpdate();
-    } catch (RuntimeException e) {
-      return Ttl.KEEP;
-    }
-    return duration == null ? Ttl.KEEP : cap(toTtl(duration));
+    return keepOrCap(ask(policy::getExpiryForUpdate));
   }
 
   /** TTL after an access; {@link Ttl#KEEP} when unchanged. */
   public long access() {
-    Duration duration;
+    return keepOrCap(ask(policy::getExpiryForAccess));
+  }
+
+  /** The policy's answer; null, as for "unchanged", when the policy throws. */
+  private static Duration ask(Supplier<Duration> question) {
     try {
-      duration = policy.getExpiryForAccess();
+      return question.get();
     } catch (RuntimeException e) {
-      return Ttl.KEEP;
+      return null;
     }
+  }
+
+  private long keepOrCap(Duration duration) {
     return duration == null ? Ttl.KEEP : cap(toTtl(duration));
   }
 

@@ -7,9 +7,9 @@ import java.util.StringJoiner;
 
 /**
  * URIs as Slotcache shows them: in messages and logs a password is {@code ****} (in the user info and in any
- * {@code password} option); in MBean names credentials are left out entirely. Parsed the way the manager parses a
- * {@code redis://} URI: the authority ends at the first {@code /} or {@code ?}, the user info at its last
- * {@code @}, the options follow the first {@code ?}. Any other text is returned unchanged.
+ * {@code password} option); in MBean names credentials are left out entirely. Split by {@link ClusterUriParts},
+ * as the manager splits a {@code redis://} URI; the options of a text without {@code ://} follow its first
+ * {@code ?}. Any other text is returned unchanged.
  */
 public final class Redaction {
 
@@ -29,20 +29,11 @@ public final class Redaction {
   }
 
   private static String rewrite(String text, boolean drop) {
-    int schemeEnd = text.indexOf("://");
-    if (schemeEnd >= 0) {
-      int start = schemeEnd + 3;
-      int end = start;
-      while (end < text.length() && text.charAt(end) != '/' && text.charAt(end) != '?') {
-        end++;
-      }
-      int at = text.lastIndexOf('@', end - 1);
-      if (at >= start) {
-        String userInfo = text.substring(start, at);
-        int colon = userInfo.indexOf(':');
-        String shown = drop ? "" : (colon < 0 ? userInfo : userInfo.substring(0, colon) + ":" + MASK) + "@";
-        text = text.substring(0, start) + shown + text.substring(at + 1);
-      }
+    ClusterUriParts parts = ClusterUriParts.split(text);
+    if (parts != null && parts.userInfo() != null) {
+      String userInfo = parts.userInfo();
+      int colon = userInfo.indexOf(':');
+      text = parts.withUserInfo(drop ? null : colon < 0 ? userInfo : userInfo.substring(0, colon) + ":" + MASK);
     }
     int query = text.indexOf('?');
     if (query < 0) {

@@ -32,46 +32,32 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   }
 
   public void hits(long count) {
-    if (enabled && count > 0) {
-      hits.add(count);
-    }
+    count(hits, count);
   }
 
   public void misses(long count) {
-    if (enabled && count > 0) {
-      misses.add(count);
-    }
+    count(misses, count);
   }
 
   public void puts(long count) {
-    if (enabled && count > 0) {
-      puts.add(count);
-    }
+    count(puts, count);
   }
 
   public void removals(long count) {
-    if (enabled && count > 0) {
-      removals.add(count);
-    }
+    count(removals, count);
   }
 
   /** Time spent in a get since {@code startNanos} ({@link System#nanoTime()}). */
   public void getTime(long startNanos) {
-    if (enabled) {
-      getNanos.add(System.nanoTime() - startNanos);
-    }
+    time(getNanos, startNanos);
   }
 
   public void putTime(long startNanos) {
-    if (enabled) {
-      putNanos.add(System.nanoTime() - startNanos);
-    }
+    time(putNanos, startNanos);
   }
 
   public void removeTime(long startNanos) {
-    if (enabled) {
-      removeNanos.add(System.nanoTime() - startNanos);
-    }
+    time(removeNanos, startNanos);
   }
 
   /** {@link System#nanoTime()} when enabled, else 0 (spares the clock read). */
@@ -97,9 +83,7 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
 
   @Override
   public float getCacheHitPercentage() {
-    long hit = getCacheHits();
-    long gets = hit + getCacheMisses();
-    return gets == 0 ? 0 : (float) hit / gets * 100.0f;
+    return percentOfGets(getCacheHits());
   }
 
   @Override
@@ -109,9 +93,7 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
 
   @Override
   public float getCacheMissPercentage() {
-    long miss = getCacheMisses();
-    long gets = miss + getCacheHits();
-    return gets == 0 ? 0 : (float) miss / gets * 100.0f;
+    return percentOfGets(getCacheMisses());
   }
 
   @Override
@@ -148,6 +130,23 @@ public final class CacheStatistics implements CacheStatisticsMXBean {
   @Override
   public float getAverageRemoveTime() {
     return average(removeNanos.sum(), getCacheRemovals());
+  }
+
+  private void count(LongAdder counter, long count) {
+    if (enabled && count > 0) {
+      counter.add(count);
+    }
+  }
+
+  private void time(LongAdder total, long startNanos) {
+    if (enabled) {
+      total.add(System.nanoTime() - startNanos);
+    }
+  }
+
+  private float percentOfGets(long count) {
+    long gets = getCacheGets();
+    return gets == 0 ? 0 : (float) count / gets * 100.0f;
   }
 
   private static float average(long nanos, long count) {

@@ -1,5 +1,7 @@
 package dev.slotcache.spi;
 
+import dev.slotcache.internal.ClusterUriParts;
+import dev.slotcache.internal.Redaction;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLConnection;
@@ -32,7 +34,7 @@ public final class RedisUrlStreamHandlerProvider extends URLStreamHandlerProvide
 
     @Override
     protected URLConnection openConnection(URL url) throws IOException {
-      throw new IOException("'" + masked(url) + "' names a Redis Cluster for Slotcache; it is not a resource that can "
+      throw new IOException("'" + Redaction.forMessages(toText(url)) + "' names a Redis Cluster for Slotcache; it is not a resource that can "
           + "be opened. Pass it as a CacheManager URI (CachingProvider.getCacheManager) instead");
     }
 
@@ -45,24 +47,13 @@ public final class RedisUrlStreamHandlerProvider extends URLStreamHandlerProvide
         ref = rest.substring(hash + 1);
         rest = rest.substring(0, hash);
       }
-      String query = null;
-      int q = rest.indexOf('?');
-      if (q >= 0) {
-        query = rest.substring(q + 1);
-        rest = rest.substring(0, q);
-      }
       if (!rest.startsWith("//")) {
         throw new IllegalArgumentException("a " + url.getProtocol() + " URL needs the form "
             + url.getProtocol() + "://host:port[,host:port...][/namespace][?option=value&...]");
       }
-      rest = rest.substring(2);
-      int slash = rest.indexOf('/');
-      String authority = slash < 0 ? rest : rest.substring(0, slash);
-      String path = slash < 0 ? "" : rest.substring(slash);
-      int at = authority.lastIndexOf('@');
-      String userInfo = at < 0 ? null : authority.substring(0, at);
-      String hosts = at < 0 ? authority : authority.substring(at + 1);
-      setURL(url, url.getProtocol(), hosts, -1, authority, userInfo, path, query, ref);
+      ClusterUriParts parts = ClusterUriParts.split(url.getProtocol() + ":" + rest);
+      setURL(url, url.getProtocol(), parts.hosts(), -1, parts.authority(), parts.userInfo(), parts.path(),
+          parts.query(), ref);
     }
 
     @Override
@@ -101,14 +92,6 @@ public final class RedisUrlStreamHandlerProvider extends URLStreamHandlerProvide
     @Override
     protected synchronized java.net.InetAddress getHostAddress(URL url) {
       return null; // a seed list, not a host: never resolved
-    }
-
-    private static String masked(URL url) {
-      String text = toText(url);
-      int schemeEnd = text.indexOf("://");
-      int at = text.lastIndexOf('@');
-      int colon = at < 0 ? -1 : text.indexOf(':', schemeEnd + 3);
-      return colon < 0 || colon > at ? text : text.substring(0, colon) + ":****" + text.substring(at);
     }
 
     private static String toText(URL url) {

@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slotcache.spi.SlotcacheCachingProvider;
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
+import dev.slotcache.ClusterTest;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -20,42 +15,15 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code slotcache.statistics} / {@code slotcache.management} and their per-cache forms switch the two MXBeans
  * on without code, as Spring Boot's actuator needs; read here from the platform MBeanServer.
  */
-@ExtendWith(RedisClusterExtension.class)
-class DeclarativeStatisticsTest {
+class DeclarativeStatisticsTest extends ClusterTest {
 
   private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-
-  private final SlotcacheCachingProvider provider = new SlotcacheCachingProvider();
-  private final List<CacheManager> managers = new ArrayList<>();
-  private LocalRedisCluster cluster;
-  private String namespace;
-
-  @BeforeEach
-  void cluster(LocalRedisCluster cluster) {
-    this.cluster = cluster;
-    this.namespace = "s-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  @AfterEach
-  void close() {
-    for (CacheManager manager : managers) {
-      if (!manager.isClosed()) {
-        for (String name : manager.getCacheNames()) {
-          manager.destroyCache(name);
-        }
-      }
-    }
-    provider.close();
-  }
 
   @Test
   void managerWideStatistics_registerEveryCachesStatisticsBean_whichCounts() throws Exception {
@@ -120,15 +88,9 @@ class DeclarativeStatisticsTest {
     assertFalse(SERVER.isRegistered(beanName("CacheConfiguration", manager, "plain")));
   }
 
+  /** A CacheManager on a namespace of this test (not the base manager's) of the cluster {@code clusterUri} names. */
   private CacheManager open(String clusterUri, String... keyValues) {
-    Properties properties = new Properties();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      properties.setProperty(keyValues[i], keyValues[i + 1]);
-    }
-    CacheManager manager = provider.getCacheManager(URI.create(clusterUri + "/" + namespace),
-        getClass().getClassLoader(), properties);
-    managers.add(manager);
-    return manager;
+    return openManager(URI.create(clusterUri + "/" + namespace + "-declared"), properties(keyValues));
   }
 
   /** The spec's name: {@code , : =} in the manager URI and cache name become {@code .}. */

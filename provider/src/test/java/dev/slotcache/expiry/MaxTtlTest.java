@@ -3,59 +3,23 @@ package dev.slotcache.expiry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slotcache.ClusterTest;
 import dev.slotcache.configuration.SlotcacheConfiguration;
-import dev.slotcache.spi.SlotcacheCachingProvider;
-import dev.slotcache.store.SegmentedKeyLayout;
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
-import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.TouchedExpiryPolicy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClusterClient;
 
 /** max-ttl caps every TTL Redis gets, eternal entries included; read with PTTL. */
-@ExtendWith(RedisClusterExtension.class)
-class MaxTtlTest {
+class MaxTtlTest extends ClusterTest {
 
-  private final SlotcacheCachingProvider provider = new SlotcacheCachingProvider();
-  private RedisClusterClient raw;
-  private String namespace;
-  private CacheManager manager;
-
-  @BeforeEach
-  void open(LocalRedisCluster cluster) {
-    Set<HostAndPort> nodes = new HashSet<>();
-    cluster.masters().forEach(n -> nodes.add(n.hostAndPort()));
-    raw = RedisClusterClient.create(nodes);
-    namespace = "m-" + UUID.randomUUID().toString().substring(0, 8);
-    Properties properties = new Properties();
-    properties.setProperty("slotcache.cache.declared.max-ttl", "2s");
-    manager = provider.getCacheManager(URI.create(cluster.uri() + "/" + namespace), getClass().getClassLoader(),
-        properties);
-  }
-
-  @AfterEach
-  void close() {
-    for (String name : manager.getCacheNames()) {
-      manager.destroyCache(name);
-    }
-    provider.close();
-    raw.close();
+  @Override
+  protected Properties managerProperties() {
+    return properties("slotcache.cache.declared.max-ttl", "2s");
   }
 
   @Test
@@ -102,11 +66,5 @@ class MaxTtlTest {
   private void assertCapped(Cache<String, String> cache, String key) {
     long ttl = pttl(cache, key);
     assertTrue(ttl > 1_000 && ttl <= 2_000, cache.getName() + ": pttl " + ttl + ", expected at most 2000");
-  }
-
-  private long pttl(Cache<String, String> cache, String key) {
-    int segments = SlotcacheConfiguration.of(cache).getSegments();
-    return raw.pttl(new SegmentedKeyLayout(namespace, cache.getName(), segments)
-        .redisKey(key.getBytes(StandardCharsets.UTF_8)));
   }
 }

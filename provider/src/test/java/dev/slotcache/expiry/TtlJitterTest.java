@@ -3,64 +3,28 @@ package dev.slotcache.expiry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slotcache.ClusterTest;
 import dev.slotcache.configuration.SlotcacheConfiguration;
-import dev.slotcache.spi.SlotcacheCachingProvider;
-import dev.slotcache.store.SegmentedKeyLayout;
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
-import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClusterClient;
 
 /**
  * TTL jitter shortens each creation TTL by a random 0..p %: with 20 % and a 10 s policy every entry's Redis TTL
  * (PTTL, read right after the put) lies in [8 s, 10 s], and the TTLs spread over that range.
  */
-@ExtendWith(RedisClusterExtension.class)
-class TtlJitterTest {
+class TtlJitterTest extends ClusterTest {
 
   private static final int ENTRIES = 200;
   private static final long TTL = 10_000;
 
-  private final SlotcacheCachingProvider provider = new SlotcacheCachingProvider();
-  private RedisClusterClient raw;
-  private String namespace;
-  private CacheManager manager;
-
-  @BeforeEach
-  void open(LocalRedisCluster cluster) {
-    Set<HostAndPort> nodes = new HashSet<>();
-    cluster.masters().forEach(n -> nodes.add(n.hostAndPort()));
-    raw = RedisClusterClient.create(nodes);
-    namespace = "j-" + UUID.randomUUID().toString().substring(0, 8);
-    Properties properties = new Properties();
-    properties.setProperty("slotcache.cache.declared.ttl-jitter", "20");
-    manager = provider.getCacheManager(URI.create(cluster.uri() + "/" + namespace), getClass().getClassLoader(),
-        properties);
-  }
-
-  @AfterEach
-  void close() {
-    for (String name : manager.getCacheNames()) {
-      manager.destroyCache(name);
-    }
-    provider.close();
-    raw.close();
+  @Override
+  protected Properties managerProperties() {
+    return properties("slotcache.cache.declared.ttl-jitter", "20");
   }
 
   @Test
@@ -98,15 +62,13 @@ class TtlJitterTest {
 
   /** Puts ENTRIES entries, checks each PTTL against [8 s - time since the put, 10 s]; returns min and max. */
   private long[] putAndReadTtls(Cache<String, String> cache) {
-    SegmentedKeyLayout layout = new SegmentedKeyLayout(namespace, cache.getName(),
-        SlotcacheConfiguration.of(cache).getSegments());
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     for (int i = 0; i < ENTRIES; i++) {
       String key = "k" + i;
       long before = System.nanoTime();
       cache.put(key, "v");
-      long ttl = raw.pttl(layout.redisKey(key.getBytes(StandardCharsets.UTF_8)));
+      long ttl = pttl(cache, key);
       long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before) + 1;
       long lowest = TTL * 80 / 100 - elapsed;
       assertTrue(ttl >= lowest && ttl <= TTL, key + ": pttl " + ttl + " outside [" + lowest + ", " + TTL + "]");

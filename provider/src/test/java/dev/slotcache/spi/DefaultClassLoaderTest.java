@@ -37,17 +37,14 @@ class DefaultClassLoaderTest {
 
   private final SlotcacheCachingProvider provider = new SlotcacheCachingProvider();
   private CompiledValueClass ticket;
-  private ClassLoader previousContext;
 
   @BeforeEach
   void compileTicket() {
     ticket = CompiledValueClass.compile(classes);
-    previousContext = Thread.currentThread().getContextClassLoader();
   }
 
   @AfterEach
   void restore() throws Exception {
-    Thread.currentThread().setContextClassLoader(previousContext);
     provider.close();
     ticket.close();
   }

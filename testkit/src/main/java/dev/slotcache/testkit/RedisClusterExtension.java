@@ -29,8 +29,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class RedisClusterExtension implements ParameterResolver {
 
-  /** System property with the URI of an external cluster to use instead of starting one. */
-  public static final String URI_PROPERTY = "slotcache.test.uri";
+  /**
+   * System property with the URI of an external cluster to use instead of starting one. Under the test kit's own
+   * prefix {@value RedisServerBinary#PROPERTY_PREFIX}, so the provider never takes it for one of its settings.
+   */
+  public static final String URI_PROPERTY = RedisServerBinary.PROPERTY_PREFIX + "uri";
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(RedisClusterExtension.class);

@@ -42,8 +42,13 @@ import java.util.zip.CRC32;
  */
 public final class RedisServerBinary {
 
+  /**
+   * Prefix of the test kit's system properties: apart from the provider's {@code slotcache.}, whose keys the
+   * provider reads (and rejects when unknown).
+   */
+  public static final String PROPERTY_PREFIX = "slotcache-testkit.";
   /** System property naming the {@code redis-server} to use. */
-  public static final String SYSTEM_PROPERTY = "slotcache.redis-server";
+  public static final String SYSTEM_PROPERTY = PROPERTY_PREFIX + "redis-server";
   /** Environment variable naming the {@code redis-server} to use (the system property wins). */
   public static final String ENVIRONMENT_VARIABLE = "SLOTCACHE_REDIS_SERVER";
 

@@ -81,7 +81,7 @@ class RedisServerBinaryTest {
     Path missing = temp.resolve("no-such-redis");
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> RedisServerBinary.find(missing.toString(), null, temp));
-    assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("slotcache.redis-server"),
+    assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("slotcache-testkit.redis-server"),
         e.getMessage());
   }
 
