@@ -1,7 +1,6 @@
 package dev.slotcache.examples;
 
 import dev.slotcache.SlotcacheCacheManager;
-import dev.slotcache.store.SegmentedKeyLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,10 +34,19 @@ final class NamespaceCleanup {
     this.masters = List.copyOf(masters);
   }
 
-  /** The number of keys whose name starts {@code <namespace>:}, on all masters. */
+  /**
+   * The number of keys whose name starts {@code <namespace>:}, on all masters. For namespaces of letters, digits and
+   * {@code -} only (Slotcache escapes nothing in them); with a manager at hand, {@link #keysMatching} its
+   * {@code keyPattern()}.
+   */
   long keysUnder(String namespace) {
+    return keysMatching(namespace + ":*");
+  }
+
+  /** The number of keys matching a glob pattern, on all masters. */
+  long keysMatching(String pattern) {
     long[] count = {0};
-    forEachKey(pattern(namespace), (node, key) -> count[0]++);
+    forEachKey(pattern.getBytes(StandardCharsets.UTF_8), (node, key) -> count[0]++);
     return count[0];
   }
 
@@ -60,19 +68,21 @@ final class NamespaceCleanup {
    * @throws IllegalStateException when keys are still there afterwards (another client writing meanwhile)
    */
   long removeAll(CacheManager manager) {
-    String namespace = manager.unwrap(SlotcacheCacheManager.class).getNamespace();
-    long found = keysUnder(namespace);
-    for (String cacheName : manager.unwrap(SlotcacheCacheManager.class).getRecordedCacheNames()) {
+    SlotcacheCacheManager slotcache = manager.unwrap(SlotcacheCacheManager.class);
+    String namespace = slotcache.getNamespace();
+    byte[] pattern = slotcache.keyPattern().getBytes(StandardCharsets.UTF_8);
+    long found = keysMatching(slotcache.keyPattern());
+    for (String cacheName : slotcache.getRecordedCacheNames()) {
       manager.destroyCache(cacheName);
     }
     Map<HostAndPort, List<byte[]>> leftovers = new LinkedHashMap<>();
-    forEachKey(pattern(namespace), (master, key) -> leftovers.computeIfAbsent(master, m -> new ArrayList<>()).add(key));
+    forEachKey(pattern, (master, key) -> leftovers.computeIfAbsent(master, m -> new ArrayList<>()).add(key));
     leftovers.forEach((master, keys) -> {
       try (Jedis node = connect(master)) {
         keys.forEach(node::del); // one by one: the keys of a namespace lie in many slots
       }
     });
-    long left = keysUnder(namespace);
+    long left = keysMatching(slotcache.keyPattern());
     if (left != 0) {
       throw new IllegalStateException(left + " keys are still under namespace " + namespace
           + " after the clean-up: another client is writing there");
@@ -97,11 +107,6 @@ final class NamespaceCleanup {
         }
       }
     }
-  }
-
-  /** {@code <escaped namespace>:*}; escaping leaves no glob character in the namespace part. */
-  private static byte[] pattern(String namespace) {
-    return (SegmentedKeyLayout.escape(namespace, false) + ":*").getBytes(StandardCharsets.UTF_8);
   }
 
   private static Jedis connect(HostAndPort master) {

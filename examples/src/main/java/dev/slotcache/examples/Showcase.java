@@ -3,7 +3,7 @@ package dev.slotcache.examples;
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.examples.annotated.PriceService;
 import dev.slotcache.examples.annotated.PricingConfiguration;
-import dev.slotcache.store.SegmentedKeyLayout;
+import dev.slotcache.SlotcacheCacheManager;
 import dev.slotcache.testkit.LocalRedisCluster;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +31,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.RedisClusterClient;
 import dev.slotcache.examples.orm.Book;
 import dev.slotcache.examples.orm.Library;
@@ -46,6 +48,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * created, and only those.
  */
 public final class Showcase {
+
+  /** Hash slots of a Redis Cluster. */
+  private static final int SLOTS = 16384;
 
   /** Hibernate's regions live in their own namespace, the tour's plus this. */
   private static final String ORM_SUFFIX = "-orm";
@@ -136,8 +141,8 @@ public final class Showcase {
     say("   users.put(\"alice\", ...) then users.get(\"alice\") -> %s", users.get("alice"));
     say("   users.get(\"bob\") -> %s (a miss)", users.get("bob"));
     int segments = segmentsOf(users);
-    SegmentedKeyLayout layout = new SegmentedKeyLayout(namespace, "users", segments);
-    byte[] key = layout.redisKey("alice".getBytes(StandardCharsets.UTF_8));
+    SlotcacheCacheManager slotcache = manager.unwrap(SlotcacheCacheManager.class);
+    byte[] key = slotcache.redisKeyOf("users", "alice");
     int slot = JedisClusterCRC16.getSlot(key);
     say("   stored in Redis as %s  (slot %d, on master %s, TTL %d)", new String(key, StandardCharsets.UTF_8),
         slot, owners[slot], raw.pttl(key));
@@ -151,10 +156,9 @@ public final class Showcase {
     long t0 = System.nanoTime();
     orders.putAll(batch);
     say("   putAll of 3,000 entries: %.1f ms (one pipeline per master, masters in parallel)", ms(t0));
-    SegmentedKeyLayout ordersLayout = new SegmentedKeyLayout(namespace, "orders", segmentsOf(orders));
     Map<String, Integer> perMaster = new TreeMap<>();
     for (int i = 0; i < 3_000; i++) {
-      byte[] redisKey = ordersLayout.redisKey(("~i" + i).getBytes(StandardCharsets.UTF_8));
+      byte[] redisKey = slotcache.redisKeyOf("orders", i);
       perMaster.merge(owners[JedisClusterCRC16.getSlot(redisKey)], 1, Integer::sum);
     }
     perMaster.forEach((node, count) -> say("   master %s holds %,d entries", node, count));
@@ -192,8 +196,7 @@ public final class Showcase {
     Cache<String, String> sessions = manager.createCache("sessions", new MutableConfiguration<String, String>()
         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
     sessions.put("s1", "token");
-    byte[] sessionKey = new SegmentedKeyLayout(namespace, "sessions", segmentsOf(sessions))
-        .redisKey("s1".getBytes(StandardCharsets.UTF_8));
+    byte[] sessionKey = slotcache.redisKeyOf("sessions", "s1");
     say("   put with CreatedExpiryPolicy(300 ms): PTTL in Redis = %d ms, get -> %s", raw.pttl(sessionKey),
         sessions.get("s1"));
     Thread.sleep(400);
@@ -262,32 +265,30 @@ public final class Showcase {
       serverA.inTransaction(session -> session.find(Book.class, 7L).setTitle("Book 7, second edition"));
       String title = serverB.fromSession(session -> session.find(Book.class, 7L).getTitle());
       say("   server A renames book 7 and commits; server B reads \"%s\" (no stale read)", title);
-      javax.cache.Cache<?, ?> region = Caching.getCachingProvider()
+      SlotcacheCacheManager ormManager = Caching.getCachingProvider()
           .getCacheManager(URI.create(cacheUri + "?client-name=orm-a"), Showcase.class.getClassLoader())
-          .getCache("books");
-      Map<String, Long> perMaster = keysPerMaster(
-          new SegmentedKeyLayout(namespace + ORM_SUFFIX, "books", segmentsOf(region)), owners);
+          .unwrap(SlotcacheCacheManager.class);
+      Map<String, Long> perMaster = keysPerMaster(ormManager.keyPattern("books"), owners);
       say("   the region \"books\" is one Slotcache cache spread over the masters: %s", perMaster);
     }
   }
 
-  /** Keys of a cache per master, listed segment by segment with CLUSTER GETKEYSINSLOT on the slot's owner. */
-  private static Map<String, Long> keysPerMaster(SegmentedKeyLayout layout, String[] owners) {
+  /** Keys matching a cache's key pattern, counted per master with SCAN on each master. */
+  private static Map<String, Long> keysPerMaster(String pattern, String[] owners) {
     Map<String, Long> counts = new TreeMap<>();
-    Map<String, Jedis> connections = new HashMap<>();
-    try {
-      for (int segment = 0; segment < layout.segments(); segment++) {
-        int slot = layout.slot(segment);
-        Jedis node = connections.computeIfAbsent(owners[slot], owner -> new Jedis(HostAndPort.from(owner),
-            DefaultJedisClientConfig.builder().autoNegotiateProtocol(false).build()));
-        byte[] prefix = layout.prefix(segment); // other caches' segments may share the slot
-        long mine = node.clusterGetKeysInSlotBinary(slot, 100_000).stream()
-            .filter(key -> key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length))
-            .count();
-        counts.merge(owners[slot], mine, Long::sum);
+    ScanParams params = new ScanParams().match(pattern.getBytes(StandardCharsets.UTF_8)).count(1_000);
+    for (String owner : new java.util.TreeSet<>(Arrays.asList(owners))) {
+      try (Jedis node = new Jedis(HostAndPort.from(owner),
+          DefaultJedisClientConfig.builder().autoNegotiateProtocol(false).build())) {
+        long mine = 0;
+        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+        do {
+          ScanResult<byte[]> page = node.scan(cursor, params);
+          mine += page.getResult().size();
+          cursor = page.getCursorAsBytes();
+        } while (!Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY));
+        counts.put(owner, mine);
       }
-    } finally {
-      connections.values().forEach(Jedis::close);
     }
     return counts;
   }
@@ -321,7 +322,7 @@ public final class Showcase {
 
   /** Which master owns each slot, read once with CLUSTER SLOTS from any node. */
   private static String[] slotOwners(HostAndPort seed) {
-    String[] owners = new String[SegmentedKeyLayout.SLOTS];
+    String[] owners = new String[SLOTS];
     try (Jedis jedis = new Jedis(seed, DefaultJedisClientConfig.builder().autoNegotiateProtocol(false).build())) {
       for (Object entry : (List<?>) jedis.sendCommand(Protocol.Command.CLUSTER, "SLOTS")) {
         List<?> range = (List<?>) entry;
