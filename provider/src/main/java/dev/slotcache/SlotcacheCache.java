@@ -240,13 +240,9 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   @Override
   public void put(K key, V value) {
-    requireNotClosed();
-    byte[] k = values.encodeKey(key);
-    byte[] record = values.encodeRecord(key, value);
-    long start = statistics.start();
-    writer.write(key, value);
     boolean needOld = events.listensTo(EventType.CREATED) || events.listensTo(EventType.UPDATED);
-    TtlWrites.Written written = writes.write(k, record, needOld);
+    long start = statistics.start();
+    TtlWrites.Written written = writeThrough(key, value, needOld);
     if (written.stored()) {
       statistics.puts(1);
       if (needOld) {
@@ -258,12 +254,8 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   @Override
   public V getAndPut(K key, V value) {
-    requireNotClosed();
-    byte[] k = values.encodeKey(key);
-    byte[] record = values.encodeRecord(key, value);
     long start = statistics.start();
-    writer.write(key, value);
-    TtlWrites.Written written = writes.write(k, record, true);
+    TtlWrites.Written written = writeThrough(key, value, true);
     V old = values.decodeQuietly(written.old());
     countRead(old != null);
     if (written.stored()) {
@@ -273,6 +265,15 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     statistics.getTime(start);
     statistics.putTime(start);
     return old;
+  }
+
+  /** An unconditional write: the checks and encoding first, then the writer, then the store. */
+  private TtlWrites.Written writeThrough(K key, V value, boolean returnOld) {
+    requireNotClosed();
+    byte[] k = values.encodeKey(key);
+    byte[] record = values.encodeRecord(key, value);
+    writer.write(key, value);
+    return writes.write(k, record, returnOld);
   }
 
   private void fireWritten(K key, V value, V old) {
