@@ -14,10 +14,10 @@ import dev.slotcache.internal.UserResources;
 import dev.slotcache.management.CacheConfigurationBean;
 import dev.slotcache.management.CacheStatistics;
 import dev.slotcache.management.MBeans;
+import dev.slotcache.store.CacheStore;
+import dev.slotcache.store.CacheStore.Conditional;
+import dev.slotcache.store.CacheStore.Outcome;
 import dev.slotcache.store.Record;
-import dev.slotcache.store.SegmentStore;
-import dev.slotcache.store.SegmentStore.Conditional;
-import dev.slotcache.store.SegmentStore.Outcome;
 import dev.slotcache.store.StoreException;
 import dev.slotcache.store.Ttl;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ import javax.cache.processor.MutableEntry;
 
 /**
  * A JCache {@link Cache} whose entries live in a Redis Cluster. This class carries the JCache semantics; it
- * knows nothing of Redis commands (see {@link SegmentStore}) or of serialization (see {@link Codec}).
+ * knows nothing of Redis commands (see {@link CacheStore}) or of serialization (see {@link Codec}).
  *
  * <p>Round trips: one per single-key operation; conditional operations by value compare in one script;
  * {@code invoke} watches and reads the key, runs the processor here, and commits in a transaction that fails
@@ -72,7 +72,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private final String name;
   private final SlotcacheCacheManager manager;
   private final SlotcacheConfiguration<K, V> configuration;
-  private final SegmentStore store;
+  private final CacheStore store;
   private final Codec codec;
   private final ExpiryPolicy expiryPolicy;
   private final ExpiryDecisions expiry;
@@ -92,7 +92,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   private volatile boolean closed;
 
   SlotcacheCache(String name, SlotcacheCacheManager manager, SlotcacheConfiguration<K, V> configuration,
-      SegmentStore store, Codec codec, int maxValueBytes, int invokeRetries, java.time.Duration retryTime) {
+      CacheStore store, Codec codec, int maxValueBytes, int invokeRetries, java.time.Duration retryTime) {
     this.name = requireNonNull(name, "name");
     this.unreadable = new UnreadableEntries(name);
     this.manager = requireNonNull(manager, "manager");
@@ -770,7 +770,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
     List<Pending<T>> unknown = List.of();
     int conflicts = 0;
     for (int failures = 0; ; ) {
-      try (SegmentStore.Watched watched = store.watch(k)) {
+      try (CacheStore.Watched watched = store.watch(k)) {
         byte[] record = watched.value();
         for (Pending<T> pending : unknown) {
           if (pending.applied(record)) {
@@ -1358,7 +1358,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
    */
   @SuppressWarnings("unchecked")
   private V decode(byte[] k, byte[] record) {
-    if (record == null || record == SegmentStore.PRESENT) {
+    if (record == null || record == CacheStore.PRESENT) {
       return null;
     }
     String reason;
@@ -1399,7 +1399,7 @@ final class SlotcacheCache<K, V> implements Cache<K, V> {
   /** An old value returned by a write: null when absent or unreadable (no clean-up: it was just replaced). */
   @SuppressWarnings("unchecked")
   private V decodeQuietly(byte[] record) {
-    if (record == null || record == SegmentStore.PRESENT || !Record.isRecord(record)) {
+    if (record == null || record == CacheStore.PRESENT || !Record.isRecord(record)) {
       return null;
     }
     try {

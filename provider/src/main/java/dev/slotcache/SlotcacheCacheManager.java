@@ -9,6 +9,7 @@ import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.spi.SlotcacheCachingProvider;
 import dev.slotcache.store.CacheRegistry;
+import dev.slotcache.store.CacheStore;
 import dev.slotcache.store.ClusterEvents;
 import dev.slotcache.store.RedisCluster;
 import dev.slotcache.store.SegmentStore;
@@ -285,7 +286,7 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration) {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
-    SegmentStore store = new SegmentStore(cluster, layout);
+    CacheStore store = new SegmentStore(cluster, layout);
     int retries = setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES);
     clusterEvents.start();
     startHousekeeping();
