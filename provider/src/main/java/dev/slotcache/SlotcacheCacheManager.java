@@ -12,6 +12,7 @@ import dev.slotcache.store.CacheRegistry;
 import dev.slotcache.store.CacheStore;
 import dev.slotcache.store.ClusterEvents;
 import dev.slotcache.store.RedisCluster;
+import dev.slotcache.store.RetryingStore;
 import dev.slotcache.store.SegmentStore;
 import dev.slotcache.store.SegmentedKeyLayout;
 import java.net.URI;
@@ -286,7 +287,7 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration) {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
-    CacheStore store = new SegmentStore(cluster, layout);
+    CacheStore store = new RetryingStore(new SegmentStore(cluster, layout), setup.endpoint.maxRetryTime());
     int retries = setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES);
     clusterEvents.start();
     startHousekeeping();
