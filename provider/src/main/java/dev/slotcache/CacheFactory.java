@@ -9,7 +9,7 @@ import dev.slotcache.integration.WriteThrough;
 import dev.slotcache.management.CacheConfigurationBean;
 import dev.slotcache.management.CacheMBeans;
 import dev.slotcache.management.CacheStatistics;
-import dev.slotcache.store.SegmentStore;
+import dev.slotcache.store.CacheStore;
 import java.time.Duration;
 import java.util.function.Function;
 import javax.cache.expiry.ExpiryPolicy;
@@ -41,7 +41,7 @@ final class CacheFactory {
   }
 
   /** A cache named {@code name} over {@code store}, configured by (a copy of) {@code given}. */
-  <K, V> SlotcacheCache<K, V> create(String name, SlotcacheConfiguration<K, V> given, SegmentStore store) {
+  <K, V> SlotcacheCache<K, V> create(String name, SlotcacheConfiguration<K, V> given, CacheStore store) {
     SlotcacheConfiguration<K, V> configuration = new SlotcacheConfiguration<>(given);
     ExpiryPolicy expiryPolicy = configuration.getExpiryPolicyFactory().create();
     ExpiryDecisions expiry = new ExpiryDecisions(expiryPolicy, configuration.getTtlJitterPercent(),

@@ -3,9 +3,9 @@ package dev.slotcache;
 import dev.slotcache.expiry.ExpiryDecisions;
 import dev.slotcache.integration.WriteThrough;
 import dev.slotcache.store.Record;
-import dev.slotcache.store.SegmentStore;
-import dev.slotcache.store.SegmentStore.Conditional;
-import dev.slotcache.store.SegmentStore.Outcome;
+import dev.slotcache.store.CacheStore;
+import dev.slotcache.store.CacheStore.Conditional;
+import dev.slotcache.store.CacheStore.Outcome;
 import dev.slotcache.store.Ttl;
 import javax.cache.CacheException;
 
@@ -21,13 +21,13 @@ abstract class ConditionalWrites<K, V> {
   record Created(boolean applied, long ttl) {
   }
 
-  final SegmentStore store;
+  final CacheStore store;
   final ExpiryDecisions expiry;
   final EntryValues<K, V> values;
   final WriteThrough<K, V> writer;
   final int retries;
 
-  ConditionalWrites(SegmentStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
+  ConditionalWrites(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
       int retries) {
     this.store = store;
     this.expiry = expiry;
@@ -36,7 +36,7 @@ abstract class ConditionalWrites<K, V> {
     this.retries = retries;
   }
 
-  static <K, V> ConditionalWrites<K, V> of(SegmentStore store, ExpiryDecisions expiry, EntryValues<K, V> values,
+  static <K, V> ConditionalWrites<K, V> of(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values,
       WriteThrough<K, V> writer, boolean writesThrough, int retries) {
     return expiry.isPure() && !writesThrough ? new Atomic<>(store, expiry, values, writer, retries)
         : new CheckedFirst<>(store, expiry, values, writer, retries);
@@ -45,7 +45,7 @@ abstract class ConditionalWrites<K, V> {
   /** Stores {@code record} if the key is absent. */
   abstract Created putIfAbsent(K key, V value, byte[] k, byte[] record);
 
-  /** Replaces a present entry; its old record ({@link SegmentStore#PRESENT} unless asked for), null when absent. */
+  /** Replaces a present entry; its old record ({@link CacheStore#PRESENT} unless asked for), null when absent. */
   abstract byte[] replace(K key, V value, byte[] k, byte[] record, boolean returnOld);
 
   /**
@@ -86,7 +86,7 @@ abstract class ConditionalWrites<K, V> {
 
   /** No writer, a standard policy: one command or script each. */
   static final class Atomic<K, V> extends ConditionalWrites<K, V> {
-    Atomic(SegmentStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
+    Atomic(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
         int retries) {
       super(store, expiry, values, writer, retries);
     }
@@ -125,7 +125,7 @@ abstract class ConditionalWrites<K, V> {
 
   /** A writer, or a policy asked only what applies: the condition first, then the writer, then the write. */
   static final class CheckedFirst<K, V> extends ConditionalWrites<K, V> {
-    CheckedFirst(SegmentStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
+    CheckedFirst(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
         int retries) {
       super(store, expiry, values, writer, retries);
     }

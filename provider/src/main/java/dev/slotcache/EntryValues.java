@@ -6,7 +6,7 @@ import dev.slotcache.codec.Codec;
 import dev.slotcache.codec.CodecException;
 import dev.slotcache.codec.ValueFraming;
 import dev.slotcache.store.Record;
-import dev.slotcache.store.SegmentStore;
+import dev.slotcache.store.CacheStore;
 
 /**
  * The keys and values of one cache as the store holds them: the spec's type checks, encoding into framed records
@@ -17,14 +17,14 @@ final class EntryValues<K, V> {
 
   private final String cacheName;
   private final Codec codec;
-  private final SegmentStore store;
+  private final CacheStore store;
   private final Class<?> keyType;
   private final Class<?> valueType;
   private final ValueFraming framing;
   private final ClassLoader classLoader;
   private final UnreadableEntries unreadable;
 
-  EntryValues(String cacheName, Codec codec, SegmentStore store, Class<?> keyType, Class<?> valueType,
+  EntryValues(String cacheName, Codec codec, CacheStore store, Class<?> keyType, Class<?> valueType,
       int maxValueBytes, ClassLoader classLoader) {
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.codec = requireNonNull(codec, "codec");
@@ -88,7 +88,7 @@ final class EntryValues<K, V> {
    */
   @SuppressWarnings("unchecked")
   V decode(byte[] k, byte[] record) {
-    if (record == null || record == SegmentStore.PRESENT) {
+    if (record == null || record == CacheStore.PRESENT) {
       return null;
     }
     Object read = framing.decode(record);
@@ -107,6 +107,6 @@ final class EntryValues<K, V> {
   /** An old value returned by a write: null when absent or unreadable (no clean-up: it was just replaced). */
   @SuppressWarnings("unchecked")
   V decodeQuietly(byte[] record) {
-    return record == null || record == SegmentStore.PRESENT ? null : (V) framing.decodeOrNull(record);
+    return record == null || record == CacheStore.PRESENT ? null : (V) framing.decodeOrNull(record);
   }
 }

@@ -9,7 +9,7 @@ import dev.slotcache.management.CacheStatistics;
 import dev.slotcache.processor.ProcessedEntry;
 import dev.slotcache.processor.ProcessedEntry.Operation;
 import dev.slotcache.store.Record;
-import dev.slotcache.store.SegmentStore;
+import dev.slotcache.store.CacheStore;
 import dev.slotcache.store.StoreException;
 import dev.slotcache.store.Ttl;
 import java.time.Duration;
@@ -34,7 +34,7 @@ import javax.cache.processor.EntryProcessorResult;
  */
 final class Invocations<K, V> {
 
-  private final SegmentStore store;
+  private final CacheStore store;
   private final EntryValues<K, V> values;
   private final ExpiryDecisions expiry;
   private final EventDispatcher<K, V> events;
@@ -49,7 +49,7 @@ final class Invocations<K, V> {
    * @param loader  read-through for a processor's {@code getValue()} on a missing entry (returns null if none)
    * @param batched whether invokeAll may batch (no writer and no loader follow each entry)
    */
-  Invocations(SegmentStore store, EntryValues<K, V> values, ExpiryDecisions expiry, EventDispatcher<K, V> events,
+  Invocations(CacheStore store, EntryValues<K, V> values, ExpiryDecisions expiry, EventDispatcher<K, V> events,
       CacheStatistics statistics, WriteThrough<K, V> writer, Function<K, V> loader, int retries, Duration retryTime,
       boolean batched) {
     this.store = requireNonNull(store, "store");
@@ -78,7 +78,7 @@ final class Invocations<K, V> {
     List<Pending<T>> unknown = List.of();
     int conflicts = 0;
     for (int failures = 0; ; ) {
-      try (SegmentStore.Watched watched = store.watch(k)) {
+      try (CacheStore.Watched watched = store.watch(k)) {
         byte[] record = watched.value();
         for (Pending<T> pending : unknown) {
           if (pending.applied(record)) {

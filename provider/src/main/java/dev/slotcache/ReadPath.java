@@ -1,7 +1,7 @@
 package dev.slotcache;
 
 import dev.slotcache.expiry.ExpiryDecisions;
-import dev.slotcache.store.SegmentStore;
+import dev.slotcache.store.CacheStore;
 import java.util.List;
 
 /**
@@ -13,9 +13,9 @@ import java.util.List;
 abstract class ReadPath {
 
   final ExpiryDecisions expiry;
-  final SegmentStore store;
+  final CacheStore store;
 
-  private ReadPath(ExpiryDecisions expiry, SegmentStore store) {
+  private ReadPath(ExpiryDecisions expiry, CacheStore store) {
     this.expiry = expiry;
     this.store = store;
   }
@@ -29,13 +29,13 @@ abstract class ReadPath {
   /** After a hit on {@code k}: applies the access TTL where {@link #read} could not. */
   abstract void hit(byte[] k);
 
-  static ReadPath of(ExpiryDecisions expiry, SegmentStore store) {
+  static ReadPath of(ExpiryDecisions expiry, CacheStore store) {
     return expiry.isPure() ? new Standard(expiry, store) : new AskingPolicy(expiry, store);
   }
 
   /** The five standard policies: the access TTL goes with the read. */
   static final class Standard extends ReadPath {
-    Standard(ExpiryDecisions expiry, SegmentStore store) {
+    Standard(ExpiryDecisions expiry, CacheStore store) {
       super(expiry, store);
     }
 
@@ -57,7 +57,7 @@ abstract class ReadPath {
 
   /** Any other policy: asked once per hit, after the read. */
   static final class AskingPolicy extends ReadPath {
-    AskingPolicy(ExpiryDecisions expiry, SegmentStore store) {
+    AskingPolicy(ExpiryDecisions expiry, CacheStore store) {
       super(expiry, store);
     }
 

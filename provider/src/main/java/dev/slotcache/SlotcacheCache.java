@@ -12,8 +12,8 @@ import dev.slotcache.internal.Unwrapping;
 import dev.slotcache.internal.UserResources;
 import dev.slotcache.management.CacheMBeans;
 import dev.slotcache.management.CacheStatistics;
-import dev.slotcache.store.SegmentStore;
-import dev.slotcache.store.SegmentStore.Outcome;
+import dev.slotcache.store.CacheStore;
+import dev.slotcache.store.CacheStore.Outcome;
 import dev.slotcache.store.Ttl;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +38,7 @@ import javax.cache.processor.EntryProcessorResult;
 
 /**
  * A JCache {@link Cache} whose entries live in a Redis Cluster. This class carries the JCache semantics and
- * nothing else: Redis commands are the store's ({@link SegmentStore}), encoding is {@link EntryValues}', and
+ * nothing else: Redis commands are the store's ({@link CacheStore}), encoding is {@link EntryValues}', and
  * what depends on the configuration — how TTLs are chosen ({@link ReadPath}, {@link TtlWrites}), how conditional
  * writes check ({@link ConditionalWrites}), the writer (a disabled one when there is none), read-through (the
  * subclass {@link LoadingSlotcacheCache}) — was chosen once by {@link CacheFactory}.
@@ -60,7 +60,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   final String name;
   private final CacheOwner owner;
   private final SlotcacheConfiguration<K, V> configuration;
-  final SegmentStore store;
+  final CacheStore store;
   final EntryValues<K, V> values;
   private final ExpiryPolicy expiryPolicy;
   final ExpiryDecisions expiry;

@@ -9,8 +9,10 @@ import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.spi.SlotcacheCachingProvider;
 import dev.slotcache.store.CacheRegistry;
+import dev.slotcache.store.CacheStore;
 import dev.slotcache.store.ClusterEvents;
 import dev.slotcache.store.RedisCluster;
+import dev.slotcache.store.RetryingStore;
 import dev.slotcache.store.SegmentStore;
 import dev.slotcache.store.SegmentedKeyLayout;
 import java.net.URI;
@@ -290,7 +292,7 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration) {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
-    SegmentStore store = new SegmentStore(cluster, layout);
+    CacheStore store = new RetryingStore(new SegmentStore(cluster, layout), setup.endpoint.maxRetryTime());
     clusterEvents.start();
     return factory.create(cacheName, configuration, store);
   }

@@ -1,7 +1,7 @@
 package dev.slotcache;
 
 import dev.slotcache.expiry.ExpiryDecisions;
-import dev.slotcache.store.SegmentStore;
+import dev.slotcache.store.CacheStore;
 import dev.slotcache.store.Ttl;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,9 +16,9 @@ import java.util.Map;
 abstract class TtlWrites {
 
   final ExpiryDecisions expiry;
-  final SegmentStore store;
+  final CacheStore store;
 
-  private TtlWrites(ExpiryDecisions expiry, SegmentStore store) {
+  private TtlWrites(ExpiryDecisions expiry, CacheStore store) {
     this.expiry = expiry;
     this.store = store;
   }
@@ -42,13 +42,13 @@ abstract class TtlWrites {
    */
   abstract boolean[] storeAll(List<byte[]> keys, List<byte[]> records, List<byte[]> olds);
 
-  static TtlWrites of(ExpiryDecisions expiry, SegmentStore store) {
+  static TtlWrites of(ExpiryDecisions expiry, CacheStore store) {
     return expiry.isPure() ? new Standard(expiry, store) : new AskingPolicy(expiry, store);
   }
 
   /** The five standard policies: one command. */
   static final class Standard extends TtlWrites {
-    Standard(ExpiryDecisions expiry, SegmentStore store) {
+    Standard(ExpiryDecisions expiry, CacheStore store) {
       super(expiry, store);
     }
 
@@ -82,7 +82,7 @@ abstract class TtlWrites {
 
   /** Any other policy: the existence check first, then the one question that applies. */
   static final class AskingPolicy extends TtlWrites {
-    AskingPolicy(ExpiryDecisions expiry, SegmentStore store) {
+    AskingPolicy(ExpiryDecisions expiry, CacheStore store) {
       super(expiry, store);
     }
 

@@ -3,6 +3,7 @@ package dev.slotcache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
+import dev.slotcache.store.CacheStore;
 import dev.slotcache.store.ClusterEndpoint;
 import dev.slotcache.store.RedisCluster;
 import dev.slotcache.store.SegmentStore;
@@ -36,7 +37,8 @@ class InvokeLostReplyTest extends ClusterTest {
     List<String> seeds = cluster.masters().stream().map(n -> n.host() + ":" + n.port()).toList();
     RedisCluster redis = new RedisCluster(new ClusterEndpoint(seeds, null, null, false, Duration.ofSeconds(2),
         Duration.ofSeconds(2), 5, Duration.ofSeconds(10), 4, "lost-reply"));
-    LosingFirstReplies store = new LosingFirstReplies(redis, new SegmentedKeyLayout(namespace, "counters", 16));
+    LosingFirstReplies store = new LosingFirstReplies(
+        new SegmentStore(redis, new SegmentedKeyLayout(namespace, "counters", 16)));
     SlotcacheConfiguration<String, Integer> configuration = new SlotcacheConfiguration<>();
     configuration.setTypes(String.class, Integer.class).setStatisticsEnabled(true);
     configuration.setSegments(16).setTtlJitterPercent(0);
@@ -70,27 +72,31 @@ class InvokeLostReplyTest extends ClusterTest {
     }
   }
 
-  /** The real store, except that the next {@code lose} commits are applied and then report a lost reply. */
-  static final class LosingFirstReplies extends SegmentStore {
+  /**
+   * The real store, decorated: the next {@code lose} commits are applied and then report a lost reply. Everything
+   * else goes to the real store unchanged.
+   */
+  static final class LosingFirstReplies implements CacheStore {
     final AtomicInteger lose = new AtomicInteger();
     final AtomicInteger lost = new AtomicInteger();
+    private final CacheStore real;
 
-    LosingFirstReplies(RedisCluster cluster, SegmentedKeyLayout layout) {
-      super(cluster, layout);
+    LosingFirstReplies(CacheStore real) {
+      this.real = real;
     }
 
     @Override
     public Watched watch(byte[] key) {
-      Watched real = super.watch(key);
+      Watched watched = real.watch(key);
       return new Watched() {
         @Override
         public byte[] value() {
-          return real.value();
+          return watched.value();
         }
 
         @Override
         public boolean commit(byte[] record, long ttl) {
-          boolean applied = real.commit(record, ttl);
+          boolean applied = watched.commit(record, ttl);
           if (applied && lose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             lost.incrementAndGet();
             throw new StoreException("reply lost (injected)", new JedisConnectionException("injected"), true);
@@ -100,9 +106,105 @@ class InvokeLostReplyTest extends ClusterTest {
 
         @Override
         public void close() {
-          real.close();
+          watched.close();
         }
       };
+    }
+
+    @Override
+    public SegmentedKeyLayout layout() {
+      return real.layout();
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      return real.get(key);
+    }
+
+    @Override
+    public byte[] getAndExpire(byte[] key, long ttl) {
+      return real.getAndExpire(key, ttl);
+    }
+
+    @Override
+    public void expire(byte[] key, long ttl) {
+      real.expire(key, ttl);
+    }
+
+    @Override
+    public boolean exists(byte[] key) {
+      return real.exists(key);
+    }
+
+    @Override
+    public byte[] put(byte[] key, byte[] record, long creationTtl, long updateTtl, boolean returnOld) {
+      return real.put(key, record, creationTtl, updateTtl, returnOld);
+    }
+
+    @Override
+    public boolean putIfAbsent(byte[] key, byte[] record, long creationTtl) {
+      return real.putIfAbsent(key, record, creationTtl);
+    }
+
+    @Override
+    public byte[] replace(byte[] key, byte[] record, long updateTtl, boolean returnOld) {
+      return real.replace(key, record, updateTtl, returnOld);
+    }
+
+    @Override
+    public byte[] remove(byte[] key, boolean returnOld) {
+      return real.remove(key, returnOld);
+    }
+
+    @Override
+    public boolean compareAndSet(byte[] key, byte[] expectedHeader, byte[] record, long ttl) {
+      return real.compareAndSet(key, expectedHeader, record, ttl);
+    }
+
+    @Override
+    public Conditional replaceIfEqual(byte[] key, byte[] expectedPayload, byte[] record, long ttl, long mismatchTtl) {
+      return real.replaceIfEqual(key, expectedPayload, record, ttl, mismatchTtl);
+    }
+
+    @Override
+    public boolean deleteIfSame(byte[] key, byte[] bytes) {
+      return real.deleteIfSame(key, bytes);
+    }
+
+    @Override
+    public List<byte[]> getAll(List<byte[]> keys) {
+      return real.getAll(keys);
+    }
+
+    @Override
+    public List<byte[]> getAllAndExpire(List<byte[]> keys, long ttl) {
+      return real.getAllAndExpire(keys, ttl);
+    }
+
+    @Override
+    public boolean[] compareAndSetAll(List<byte[]> keys, List<byte[]> expectedHeaders, List<byte[]> records,
+        long[] ttls) {
+      return real.compareAndSetAll(keys, expectedHeaders, records, ttls);
+    }
+
+    @Override
+    public void putAll(List<byte[]> keys, List<byte[]> records, long creationTtl, long updateTtl) {
+      real.putAll(keys, records, creationTtl, updateTtl);
+    }
+
+    @Override
+    public long removeAll(List<byte[]> keys) {
+      return real.removeAll(keys);
+    }
+
+    @Override
+    public List<List<byte[]>> keysOfSegments(int from, int count) {
+      return real.keysOfSegments(from, count);
+    }
+
+    @Override
+    public void clear() {
+      real.clear();
     }
   }
 

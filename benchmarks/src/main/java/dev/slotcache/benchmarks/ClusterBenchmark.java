@@ -27,13 +27,23 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import redis.clients.jedis.ClusterPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * Each Slotcache operation next to the raw Jedis command(s) a hand-written client would send for it, on the
  * same cluster, same key space shape and value size. {@link RatioReport} runs these and prints ours ÷ raw.
+ *
+ * <p>Batches have two baselines: {@code raw*All100} is what a hand-written client sends (keys grouped by
+ * {@code CRC16} slot and the cluster's slot map into one {@link Pipeline} per owning master, on a connection from
+ * that master's pool; every master's commands written and flushed from the calling thread before any reply is
+ * read); {@code clusterPipeline*All100} is Jedis' {@link ClusterPipeline}, which is what most code uses.
  *
  * <p>The cluster comes from system property {@code bench.uri} ({@code redis://host:port,...}), set by
  * {@link RatioReport} for the forked JVMs.
@@ -62,6 +72,7 @@ public class ClusterBenchmark {
 
     CacheManager manager;
     Cache<String, byte[]> cache;
+    ClusterConnectionProvider slots;
     RedisClusterClient raw;
     String[] keys;
     byte[][] rawKeys;
@@ -85,7 +96,8 @@ public class ClusterBenchmark {
       for (String seed : uri.substring(uri.indexOf("://") + 3).split(",")) {
         seeds.add(HostAndPort.from(seed));
       }
-      raw = RedisClusterClient.create(seeds);
+      slots = new ClusterConnectionProvider(seeds, DefaultJedisClientConfig.builder().build());
+      raw = RedisClusterClient.builder().nodes(seeds).connectionProvider(slots).build();
       value = new byte[valueSize];
       ThreadLocalRandom.current().nextBytes(value);
       keys = new String[KEYS];
@@ -186,8 +198,60 @@ public class ClusterBenchmark {
     return f.cache.getAll(f.keySets.get(f.batch()));
   }
 
+  /** A hand-written batch: one pipeline per owning master, all written and flushed, then each read. */
+  static final class PerMaster {
+    private final List<Connection> connections = new java.util.ArrayList<>(4);
+    private final List<Pipeline> pipelines = new java.util.ArrayList<>(4);
+    private final Map<HostAndPort, Pipeline> byMaster = new HashMap<>(8);
+    private final ClusterConnectionProvider slots;
+
+    PerMaster(ClusterConnectionProvider slots) {
+      this.slots = slots;
+    }
+
+    Pipeline pipelineFor(byte[] key) {
+      HostAndPort master = slots.getNode(JedisClusterCRC16.getSlot(key));
+      return byMaster.computeIfAbsent(master, node -> {
+        Connection connection = slots.getConnection(node);
+        connections.add(connection);
+        Pipeline pipeline = new Pipeline(connection);
+        pipelines.add(pipeline);
+        return pipeline;
+      });
+    }
+
+    /** Flushes every master's commands (getMany(0) flushes and reads nothing), then reads each master's replies. */
+    void syncAndClose() {
+      try {
+        for (Connection connection : connections) {
+          connection.getMany(0);
+        }
+        for (Pipeline pipeline : pipelines) {
+          pipeline.sync();
+        }
+      } finally {
+        connections.forEach(Connection::close);
+      }
+    }
+  }
+
   @Benchmark
   public int rawGetAll100(Fixture f) {
+    PerMaster batch = new PerMaster(f.slots);
+    List<Response<byte[]>> replies = new java.util.ArrayList<>(BATCH);
+    for (byte[] key : f.rawKeySets.get(f.batch())) {
+      replies.add(batch.pipelineFor(key).get(key));
+    }
+    batch.syncAndClose();
+    int found = 0;
+    for (Response<byte[]> reply : replies) {
+      found += reply.get() == null ? 0 : 1;
+    }
+    return found;
+  }
+
+  @Benchmark
+  public int clusterPipelineGetAll100(Fixture f) {
     int found = 0;
     try (ClusterPipeline pipeline = f.raw.pipelined()) {
       List<Response<byte[]>> replies = new java.util.ArrayList<>(BATCH);
@@ -209,12 +273,43 @@ public class ClusterBenchmark {
 
   @Benchmark
   public void rawPutAll100(Fixture f) {
+    PerMaster batch = new PerMaster(f.slots);
+    List<Response<String>> replies = new java.util.ArrayList<>(BATCH);
+    for (byte[] key : f.rawKeySets.get(f.batch())) {
+      replies.add(batch.pipelineFor(key).set(key, f.value));
+    }
+    batch.syncAndClose();
+    replies.forEach(Response::get);
+  }
+
+  @Benchmark
+  public void clusterPipelinePutAll100(Fixture f) {
     try (ClusterPipeline pipeline = f.raw.pipelined()) {
       for (byte[] key : f.rawKeySets.get(f.batch())) {
         pipeline.set(key, f.value);
       }
       pipeline.sync();
     }
+  }
+
+  @Benchmark
+  public void removeAll100(Fixture f) {
+    f.cache.removeAll(f.keySets.get(f.batch()));
+  }
+
+  @Benchmark
+  public long rawRemoveAll100(Fixture f) {
+    PerMaster batch = new PerMaster(f.slots);
+    List<Response<Long>> replies = new java.util.ArrayList<>(BATCH);
+    for (byte[] key : f.rawKeySets.get(f.batch())) {
+      replies.add(batch.pipelineFor(key).del(key));
+    }
+    batch.syncAndClose();
+    long removed = 0;
+    for (Response<Long> reply : replies) {
+      removed += reply.get();
+    }
+    return removed;
   }
 
   @Benchmark

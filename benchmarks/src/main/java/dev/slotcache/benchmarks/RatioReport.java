@@ -20,6 +20,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * drift of a busy machine favours neither side; the ratio is of the mean throughputs, with the spread of
  * the rounds.
  *
+ * <p>An operation {@code op} is compared with {@code rawOp}; {@code op:base} compares the same {@code op} with
+ * another baseline, {@code baseOp} (for example {@code getAll100:clusterPipeline}, Jedis' {@code ClusterPipeline}
+ * instead of the hand-written per-master pipelines of {@code rawGetAll100}).
+ *
  * <p>System properties: {@code bench.include} (operations separated by {@code |}, default all),
  * {@code bench.threads} (default {@code 1,8}), {@code bench.sizes} (default {@code 100,10240}),
  * {@code bench.rounds} (default 2), {@code bench.warmup} / {@code bench.iterations} (default 1 / 2),
@@ -27,7 +31,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class RatioReport {
 
-  private static final String[] OPERATIONS = {"get", "put", "containsKey", "remove", "getAll100", "putAll100", "invoke"};
+  private static final String[] OPERATIONS = {"get", "put", "containsKey", "remove", "getAll100", "putAll100",
+      "removeAll100", "invoke", "getAll100:clusterPipeline", "putAll100:clusterPipeline"};
 
   private RatioReport() {
   }
@@ -47,13 +52,13 @@ public final class RatioReport {
             for (int round = 0; round < rounds; round++) {
               // Alternate the order so that drift of the machine over time favours neither side.
               if (round % 2 == 0) {
-                ours[round] = score(uri, operation, size, threads);
+                ours[round] = score(uri, oursName(operation), size, threads);
                 raw[round] = score(uri, rawName(operation), size, threads);
               } else {
                 raw[round] = score(uri, rawName(operation), size, threads);
-                ours[round] = score(uri, operation, size, threads);
+                ours[round] = score(uri, oursName(operation), size, threads);
               }
-              System.out.printf(Locale.ROOT, "%-12s %6s B %2d threads, round %d: %.0f vs %.0f op/s (%.2f)%n",
+              System.out.printf(Locale.ROOT, "%-26s %6s B %2d threads, round %d: %.0f vs %.0f op/s (%.2f)%n",
                   operation, size, threads, round + 1, ours[round], raw[round], ours[round] / raw[round]);
             }
             rows.add(new Row(operation, Integer.parseInt(size), threads, ours, raw));
@@ -82,8 +87,16 @@ public final class RatioReport {
     return results.iterator().next().getPrimaryResult().getScore();
   }
 
+  private static String oursName(String operation) {
+    int colon = operation.indexOf(':');
+    return colon < 0 ? operation : operation.substring(0, colon);
+  }
+
+  /** {@code rawOp}, or for {@code op:base} {@code baseOp}. */
   private static String rawName(String operation) {
-    return "raw" + Character.toUpperCase(operation.charAt(0)) + operation.substring(1);
+    String ours = oursName(operation);
+    String prefix = ours.equals(operation) ? "raw" : operation.substring(ours.length() + 1);
+    return prefix + Character.toUpperCase(ours.charAt(0)) + ours.substring(1);
   }
 
   /** Scores of both sides over the rounds; the ratio is of the means, with the spread of the rounds. */
@@ -116,10 +129,10 @@ public final class RatioReport {
   private static void print(List<Row> rows, String redisVersion) {
     System.out.println();
     System.out.println("Slotcache ÷ raw Jedis, same cluster, same run (Redis " + redisVersion + ", 3 masters)");
-    System.out.printf(Locale.ROOT, "%-12s %8s %8s %14s %14s %7s %13s%n", "operation", "value", "threads",
+    System.out.printf(Locale.ROOT, "%-26s %8s %8s %14s %14s %7s %13s%n", "operation", "value", "threads",
         "slotcache op/s", "raw op/s", "ratio", "rounds");
     for (Row row : rows) {
-      System.out.printf(Locale.ROOT, "%-12s %8s %8d %14.0f %14.0f %7.2f %6.2f-%.2f%n", row.operation(),
+      System.out.printf(Locale.ROOT, "%-26s %8s %8d %14.0f %14.0f %7.2f %6.2f-%.2f%n", row.operation(),
           row.valueSize() == 100 ? "100 B" : row.valueSize() == 10240 ? "10 KB" : row.valueSize() + " B",
           row.threads(), row.mean(row.ours()), row.mean(row.raw()), row.ratio(), row.lowest(), row.highest());
     }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Function;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The caches of one namespace, recorded in the cluster so that every JVM opens a cache with the same layout:
@@ -89,11 +88,7 @@ public final class CacheRegistry {
 
   private <T> T call(String cacheName, String operation, Function<UnifiedJedis, T> work) {
     UnifiedJedis client = cluster.connected(cacheName, operation).client;
-    try {
-      return work.apply(client);
-    } catch (JedisException e) {
-      throw new StoreException("cache '" + cacheName + "': " + operation + " failed on "
-          + cluster.endpoint().describe() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    }
+    return RedisCalls.call(() -> work.apply(client), e -> new StoreException("cache '" + cacheName + "': " + operation
+        + " failed on " + cluster.endpoint().describe() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e));
   }
 }

@@ -126,8 +126,9 @@ public final class ClusterEvents implements AutoCloseable {
   public void publish(String cacheName, byte[] message) {
     byte[] channel = (channelPrefix + SegmentedKeyLayout.escape(cacheName, true)).getBytes(StandardCharsets.UTF_8);
     try {
-      cluster.connected().client.publish(channel, message);
-    } catch (JedisException | StoreException e) {
+      RedisCalls.call(() -> cluster.connected().client.publish(channel, message),
+          e -> new StoreException(e.getMessage(), e));
+    } catch (StoreException e) {
       long failures = publishFailures.incrementAndGet();
       if (publishWarnings.allow()) {
         LOG.warn("cache '{}': an event could not be published to listeners in other JVMs ({}); they miss it, the "
@@ -338,7 +339,7 @@ public final class ClusterEvents implements AutoCloseable {
   }
 
   private static void enableExpiryNotifications(Connection connection, HostAndPort node) {
-    try {
+    JedisException e = RedisCalls.failureOf(() -> {
       @SuppressWarnings("unchecked")
       List<Object> reply = (List<Object>) connection.executeCommand(
           new redis.clients.jedis.CommandArguments(Protocol.Command.CONFIG).add("GET").add("notify-keyspace-events"));
@@ -349,7 +350,8 @@ public final class ClusterEvents implements AutoCloseable {
         connection.executeCommand(new redis.clients.jedis.CommandArguments(Protocol.Command.CONFIG).add("SET")
             .add("notify-keyspace-events").add(wanted));
       }
-    } catch (JedisException e) {
+    });
+    if (e != null) {
       LOG.warn("cannot enable keyspace notifications on {} ({}): entry listeners will get no EXPIRED events for "
           + "entries that node expires; set notify-keyspace-events to include 'Ex' on every master", node,
           e.getMessage());

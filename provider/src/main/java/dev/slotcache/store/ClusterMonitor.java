@@ -56,8 +56,12 @@ final class ClusterMonitor implements AutoCloseable {
 
   /** Logs the topology just connected to (on the calling thread), then starts watching it. */
   void start() {
-    try {
-      Map<String, String> topology = readTopology();
+    RedisCalls.Result<Map<String, String>> read = readTopology();
+    if (read.failed()) {
+      LOG.info("connected to the Redis Cluster at {}, but could not read its topology yet: {}", endpoint.describe(),
+          ConnectFailure.explain(endpoint, read.failure()));
+    } else {
+      Map<String, String> topology = read.value();
       masters = topology;
       List<String> described = new ArrayList<>();
       for (Map.Entry<String, String> master : topology.entrySet()) {
@@ -71,9 +75,6 @@ final class ClusterMonitor implements AutoCloseable {
       LOG.info("connected to the Redis Cluster at {}{}: {} master{}: {}", endpoint.describe(),
           endpoint.user() != null ? " as user '" + endpoint.user() + "'" : "", topology.size(),
           topology.size() == 1 ? "" : "s", String.join(", ", described));
-    } catch (JedisException e) {
-      LOG.info("connected to the Redis Cluster at {}, but could not read its topology yet: {}", endpoint.describe(),
-          ConnectFailure.explain(endpoint, e));
     }
     thread.start();
   }
@@ -96,17 +97,16 @@ final class ClusterMonitor implements AutoCloseable {
   }
 
   private void round() {
-    Map<String, String> topology;
-    try {
-      topology = readTopology();
-    } catch (JedisException e) {
+    RedisCalls.Result<Map<String, String>> read = readTopology();
+    if (read.failed()) {
       if (!unreachable && !closed) {
         unreachable = true;
         LOG.warn("no node of the Redis Cluster at {} answers ({}); every operation fails until one does",
-            endpoint.describe(), ConnectFailure.explain(endpoint, "any node", e));
+            endpoint.describe(), ConnectFailure.explain(endpoint, "any node", read.failure()));
       }
       return;
     }
+    Map<String, String> topology = read.value();
     if (unreachable && !closed) {
       unreachable = false;
       LOG.info("the Redis Cluster at {} answers again", endpoint.describe());
@@ -158,7 +158,7 @@ final class ClusterMonitor implements AutoCloseable {
    * The masters, {@code host:port} → "slots 0-5460", in slot order, as one node that answers reports them:
    * masters not known to be down first, then every other node Jedis knows.
    */
-  private Map<String, String> readTopology() {
+  private RedisCalls.Result<Map<String, String>> readTopology() {
     Set<String> candidates = new LinkedHashSet<>();
     for (String master : masters.keySet()) {
       if (!downSince.containsKey(master)) {
@@ -166,20 +166,23 @@ final class ClusterMonitor implements AutoCloseable {
       }
     }
     candidates.addAll(provider.getNodes().keySet());
-    JedisException last = null;
+    RedisCalls.Result<Map<String, String>> last = new RedisCalls.Result<>(null, new JedisException("no node is known"));
     for (String candidate : candidates) {
       if (closed) {
         break;
       }
       HostAndPort node = HostAndPort.from(candidate);
-      try (Connection connection = provider.getConnection(node)) {
-        Object reply = connection.executeCommand(new CommandArguments(Protocol.Command.CLUSTER).add("SLOTS"));
-        return masters((List<?>) reply, node.getHost());
-      } catch (JedisException e) {
-        last = e;
+      last = RedisCalls.attempt(() -> {
+        try (Connection connection = provider.getConnection(node)) {
+          Object reply = connection.executeCommand(new CommandArguments(Protocol.Command.CLUSTER).add("SLOTS"));
+          return masters((List<?>) reply, node.getHost());
+        }
+      });
+      if (!last.failed()) {
+        return last;
       }
     }
-    throw last != null ? last : new JedisException("no node is known");
+    return last;
   }
 
   private static Map<String, String> masters(List<?> slots, String askedHost) {
@@ -208,28 +211,33 @@ final class ClusterMonitor implements AutoCloseable {
 
   /** Null when {@code node} answers PING, else why not. */
   private String ping(String node) {
-    try (Connection connection = provider.getConnection(HostAndPort.from(node))) {
-      connection.executeCommand(new CommandArguments(Protocol.Command.PING));
-      return null;
-    } catch (JedisException e) {
-      return ConnectFailure.explain(endpoint, node, e);
-    }
+    JedisException failed = RedisCalls.failureOf(() -> {
+      try (Connection connection = provider.getConnection(HostAndPort.from(node))) {
+        connection.executeCommand(new CommandArguments(Protocol.Command.PING));
+      }
+    });
+    return failed == null ? null : ConnectFailure.explain(endpoint, node, failed);
   }
 
   /** {@code redis_version} from {@code INFO server}, or "unknown". */
   private String version(String node) {
-    try (Connection connection = provider.getConnection(HostAndPort.from(node))) {
-      Object reply = connection.executeCommand(new CommandArguments(Protocol.Command.INFO).add("server"));
-      String info = reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
-      for (String line : info.split("\r?\n")) {
-        if (line.startsWith("redis_version:")) {
-          return line.substring("redis_version:".length()).strip();
+    RedisCalls.Result<String> read = RedisCalls.attempt(() -> {
+      try (Connection connection = provider.getConnection(HostAndPort.from(node))) {
+        Object reply = connection.executeCommand(new CommandArguments(Protocol.Command.INFO).add("server"));
+        String info = reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+        for (String line : info.split("\r?\n")) {
+          if (line.startsWith("redis_version:")) {
+            return line.substring("redis_version:".length()).strip();
+          }
         }
+        return "unknown";
       }
-    } catch (JedisException e) {
-      LOG.debug("cannot read the Redis version of {}", node, e);
+    });
+    if (read.failed()) {
+      LOG.debug("cannot read the Redis version of {}", node, read.failure());
+      return "unknown";
     }
-    return "unknown";
+    return read.value();
   }
 
   /** Whether {@code version} ("6.0.9") is older than the documented floor; an unreadable one is not. */

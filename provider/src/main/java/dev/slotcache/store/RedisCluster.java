@@ -3,12 +3,6 @@ package dev.slotcache.store;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -18,13 +12,12 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 
 /**
  * The connections of one CacheManager to one Redis Cluster: a cluster client for single commands (it
- * follows MOVED/ASK and reconnects), the slot map for batching per node, a small thread pool that runs
- * per-node batches in parallel, and a {@link ClusterMonitor} that logs the topology and outages.
+ * follows MOVED/ASK and reconnects), the slot map and per-node pools for batching per node (from the calling
+ * thread: no thread of ours sends a batch), and a {@link ClusterMonitor} that logs the topology and outages.
  *
  * <p>Connecting is lazy and retried: a manager can be created while the cluster is down, and every operation
  * tries again until it is up. Thread-safe. {@link #close()} releases every connection and thread.
@@ -103,13 +96,9 @@ public final class RedisCluster implements AutoCloseable {
     pool.setMinIdle(0);
     pool.setMaxWait(endpoint.timeout());
     pool.setJmxEnabled(false);
-    ClusterConnectionProvider provider;
-    try {
-      provider = new ClusterConnectionProvider(seeds, clientConfig, pool);
-    } catch (JedisException e) {
-      throw new StoreException("cannot reach the Redis Cluster at " + endpoint.describe() + " — "
-          + ConnectFailure.explain(endpoint, e), e);
-    }
+    ClusterConnectionProvider provider = RedisCalls.call(() -> new ClusterConnectionProvider(seeds, clientConfig, pool),
+        e -> new StoreException("cannot reach the Redis Cluster at " + endpoint.describe() + " — "
+            + ConnectFailure.explain(endpoint, e), e));
     UnifiedJedis client = RedisClusterClient.builder()
         .nodes(seeds)
         .connectionProvider(provider)
@@ -119,19 +108,7 @@ public final class RedisCluster implements AutoCloseable {
         .build();
     ClusterMonitor monitor = new ClusterMonitor(endpoint, provider);
     monitor.start();
-    return new Connected(client, provider, newBatchExecutor(), clientConfig, monitor);
-  }
-
-  private static ExecutorService newBatchExecutor() {
-    AtomicInteger count = new AtomicInteger();
-    ThreadFactory factory = runnable -> {
-      Thread thread = new Thread(runnable, "slotcache-batch-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-    // Direct hand-off: when every thread is busy the caller runs the batch itself.
-    return new ThreadPoolExecutor(0, 32, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), factory,
-        new ThreadPoolExecutor.CallerRunsPolicy());
+    return new Connected(client, provider, clientConfig, monitor);
   }
 
   private static int millis(java.time.Duration duration) {
@@ -168,22 +145,19 @@ public final class RedisCluster implements AutoCloseable {
   static final class Connected {
     final UnifiedJedis client;
     final ClusterConnectionProvider provider;
-    final ExecutorService batches;
     final JedisClientConfig config;
     final ClusterMonitor monitor;
 
-    Connected(UnifiedJedis client, ClusterConnectionProvider provider, ExecutorService batches,
-        JedisClientConfig config, ClusterMonitor monitor) {
+    Connected(UnifiedJedis client, ClusterConnectionProvider provider, JedisClientConfig config,
+        ClusterMonitor monitor) {
       this.client = client;
       this.provider = provider;
-      this.batches = batches;
       this.config = config;
       this.monitor = monitor;
     }
 
     void close() {
       monitor.close();
-      batches.shutdownNow();
       try {
         client.close(); // closes the provider and its pools too
       } finally {

@@ -1,64 +1,54 @@
 package dev.slotcache.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * The byte-level store of one cache: encoded keys in, stored records out, laid out by a
- * {@link SegmentedKeyLayout}. Every single-key method is one network round trip (scripts go by
- * {@code EVALSHA}); batch methods send one pipeline per master, masters in parallel.
- *
- * <p>Knows Redis and nothing of JCache. Every failure leaves as a {@link StoreException} naming the cache,
- * the operation and the node. Thread-safe.
+ * The {@link CacheStore} in Redis: each operation as the commands that do it in one round trip (scripts by
+ * {@code EVALSHA}), batches through a {@link NodeFanOut}, listing and clearing through a {@link SlotListing}, the
+ * key transaction through a {@link KeyWatch}. Single commands go through the cluster client, which follows
+ * redirections and reconnects; nothing here retries otherwise. Knows Redis and nothing of JCache. Thread-safe.
  */
-public class SegmentStore {
-
-  /** Returned by write methods asked not to return the old value, when the key was present. */
-  public static final byte[] PRESENT = new byte[0];
+public class SegmentStore implements CacheStore {
 
   private final RedisCluster cluster;
   private final SegmentedKeyLayout layout;
+  private final NodeFanOut fanOut;
+  private final SlotListing listing;
+  private final KeyWatch watch;
 
   public SegmentStore(RedisCluster cluster, SegmentedKeyLayout layout) {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.layout = Objects.requireNonNull(layout, "layout");
+    this.fanOut = new NodeFanOut(cluster, layout);
+    this.listing = new SlotListing(cluster, layout, fanOut);
+    this.watch = new KeyWatch(cluster, layout.cacheName());
   }
 
+  @Override
   public SegmentedKeyLayout layout() {
     return layout;
   }
 
   // ---------------------------------------------------------------- single keys
 
-  /** GET. */
+  @Override
   public byte[] get(byte[] key) {
     byte[] redisKey = layout.redisKey(key);
     return call("get", redisKey, client -> client.get(redisKey));
   }
 
-  /**
-   * GET that also sets the TTL ({@code GETEX}); {@link Ttl#EXPIRE_NOW} reads and removes, {@link Ttl#KEEP} only
-   * reads. Every {@link Ttl} value means what it says here, so no caller has to guard.
-   */
+  @Override
   public byte[] getAndExpire(byte[] key, long ttl) {
     if (ttl == Ttl.KEEP) {
       return get(key);
@@ -67,12 +57,11 @@ public class SegmentStore {
     if (ttl == Ttl.EXPIRE_NOW) {
       return call("get", redisKey, client -> client.getDel(redisKey));
     }
-    GetExParams params = ttl == Ttl.PERSIST ? GetExParams.getExParams().persist()
-        : GetExParams.getExParams().px(ttl);
+    GetExParams params = getExParams(ttl);
     return call("get", redisKey, client -> client.getEx(redisKey, params));
   }
 
-  /** Sets the TTL of an existing key; {@link Ttl#KEEP} does nothing. */
+  @Override
   public void expire(byte[] key, long ttl) {
     if (ttl == Ttl.KEEP) {
       return;
@@ -86,16 +75,13 @@ public class SegmentStore {
     });
   }
 
+  @Override
   public boolean exists(byte[] key) {
     byte[] redisKey = layout.redisKey(key);
     return call("exists", redisKey, client -> client.exists(redisKey));
   }
 
-  /**
-   * Writes a record whatever is there. The TTL is {@code creationTtl} when the key was absent and
-   * {@code updateTtl} when present. Returns the old record when {@code returnOld}, else {@link #PRESENT} or
-   * null when it is known whether the key existed, and null otherwise.
-   */
+  @Override
   public byte[] put(byte[] key, byte[] record, long creationTtl, long updateTtl, boolean returnOld) {
     byte[] redisKey = layout.redisKey(key);
     SetParams plain = plainSet(creationTtl, updateTtl);
@@ -113,7 +99,7 @@ public class SegmentStore {
     return ((Long) reply) == 1L ? PRESENT : null;
   }
 
-  /** SET NX: true when the key was absent and is now written (or, with {@link Ttl#EXPIRE_NOW}, was absent). */
+  @Override
   public boolean putIfAbsent(byte[] key, byte[] record, long creationTtl) {
     byte[] redisKey = layout.redisKey(key);
     if (creationTtl == Ttl.EXPIRE_NOW) {
@@ -126,24 +112,20 @@ public class SegmentStore {
     return call("putIfAbsent", redisKey, client -> client.set(redisKey, record, params)) != null;
   }
 
-  /**
-   * SET XX: replaces only a present key. Returns the old record when {@code returnOld}, else {@link #PRESENT};
-   * null when the key was absent. {@link Ttl#EXPIRE_NOW} removes the present entry instead.
-   */
+  @Override
   public byte[] replace(byte[] key, byte[] record, long updateTtl, boolean returnOld) {
     byte[] redisKey = layout.redisKey(key);
     if (updateTtl == Ttl.EXPIRE_NOW) {
       return remove(key, returnOld);
     }
-    SetParams params = SetParams.setParams().xx();
-    ttlParam(params, updateTtl);
+    SetParams params = setTtl(SetParams.setParams().xx(), updateTtl);
     if (returnOld) {
       return call("replace", redisKey, client -> client.setGet(redisKey, record, params));
     }
     return call("replace", redisKey, client -> client.set(redisKey, record, params)) != null ? PRESENT : null;
   }
 
-  /** DEL / GETDEL. Returns the old record when {@code returnOld}, else {@link #PRESENT}; null when absent. */
+  @Override
   public byte[] remove(byte[] key, boolean returnOld) {
     byte[] redisKey = layout.redisKey(key);
     if (returnOld) {
@@ -152,10 +134,7 @@ public class SegmentStore {
     return call("remove", redisKey, client -> client.del(redisKey)) > 0 ? PRESENT : null;
   }
 
-  /**
-   * Writes {@code record} (or deletes, when null) only if the stored header still equals
-   * {@code expectedHeader} (null: only if the key is absent). True when applied.
-   */
+  @Override
   public boolean compareAndSet(byte[] key, byte[] expectedHeader, byte[] record, long ttl) {
     byte[] redisKey = layout.redisKey(key);
     Object reply = eval("compareAndSet", Script.COMPARE_AND_SET, redisKey,
@@ -163,158 +142,12 @@ public class SegmentStore {
     return ((Long) reply) == 1L;
   }
 
-  /**
-   * Starts an optimistic transaction on one key: {@code WATCH} and {@code GET} in one round trip on a
-   * connection to the key's master, which the returned handle keeps until closed. Follows a moved slot.
-   */
+  @Override
   public Watched watch(byte[] key) {
-    byte[] redisKey = layout.redisKey(key);
-    int slot = redis.clients.jedis.util.JedisClusterCRC16.getSlot(redisKey);
-    RedisCluster.Connected connected = connected("invoke");
-    JedisException last = null;
-    for (int attempt = 0; attempt < cluster.endpoint().maxAttempts(); attempt++) {
-      Connection connection = null;
-      try {
-        connection = connected.provider.getConnectionFromSlot(slot);
-        Pipeline pipeline = new Pipeline(connection);
-        // A handle closed without committing leaves its WATCH on the pooled connection: clear it first.
-        pipeline.sendCommand(Protocol.Command.UNWATCH, NO_ARGS);
-        Response<Object> watched = pipeline.sendCommand(Protocol.Command.WATCH, redisKey);
-        Response<byte[]> value = pipeline.get(redisKey);
-        pipeline.sync();
-        watched.get();
-        Watched handle = new WatchedKey(connection, redisKey, value.get());
-        connection = null;
-        return handle;
-      } catch (redis.clients.jedis.exceptions.JedisRedirectionException
-          | redis.clients.jedis.exceptions.JedisConnectionException e) {
-        last = e;
-        connected.provider.renewSlotCache();
-      } catch (JedisException e) {
-        throw failure("invoke", cluster.ownerOf(slot), e);
-      } finally {
-        release(connection);
-      }
-    }
-    throw failure("invoke", cluster.ownerOf(slot), last);
+    return watch.watch(layout.redisKey(key));
   }
 
-  private static final byte[][] NO_ARGS = new byte[0][];
-
-  /**
-   * A key under {@code WATCH} with the value read, on its own connection. {@link #commit} writes only if nobody
-   * changed the key since; {@link #close} returns the connection. Confined to one thread.
-   */
-  public interface Watched extends AutoCloseable {
-    /** The stored record when the key was watched, or null. */
-    byte[] value();
-
-    /**
-     * {@code MULTI}, SET (or DEL when {@code record} is null), {@code EXEC}: true when applied, false when the
-     * key changed since it was watched. A lost reply raises a {@link StoreException} whose outcome is unknown.
-     */
-    boolean commit(byte[] record, long ttl);
-
-    @Override
-    void close();
-  }
-
-  private final class WatchedKey implements Watched {
-    private final Connection connection;
-    private final byte[] redisKey;
-    private final byte[] value;
-
-    WatchedKey(Connection connection, byte[] redisKey, byte[] value) {
-      this.connection = connection;
-      this.redisKey = redisKey;
-      this.value = value;
-    }
-
-    @Override
-    public byte[] value() {
-      return value;
-    }
-
-    @Override
-    public boolean commit(byte[] record, long ttl) {
-      if (record != null && ttl == Ttl.EXPIRE_NOW) {
-        if (value == null) {
-          return true; // created and expired at once: nothing to store
-        }
-        record = null;
-      }
-      try {
-        Pipeline pipeline = new Pipeline(connection);
-        pipeline.sendCommand(Protocol.Command.MULTI, NO_ARGS);
-        Response<?> queued;
-        if (record == null) {
-          queued = pipeline.del(redisKey);
-        } else {
-          SetParams params = SetParams.setParams();
-          ttlParam(params, ttl);
-          queued = pipeline.set(redisKey, record, params);
-        }
-        Response<Object> exec = pipeline.sendCommand(Protocol.Command.EXEC, NO_ARGS);
-        pipeline.sync();
-        try {
-          return exec.get() != null;
-        } catch (JedisException e) {
-          throw reasonOfAbort(queued, e);
-        }
-      } catch (JedisException e) {
-        throw failure("invoke", connection.getHostAndPort().toString(), e);
-      }
-    }
-
-    @Override
-    public void close() {
-      release(connection);
-    }
-  }
-
-  /**
-   * Returns a connection to its pool. Returning a broken one makes the pool open a replacement, which fails
-   * while its node is down ("Could not return the broken resource"): the broken connection is gone either way,
-   * so that is no failure of the operation.
-   */
-  private static void release(Connection connection) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.close();
-    } catch (JedisException e) {
-      // see above: nothing is lost, and the caller's own outcome is already decided
-    }
-  }
-
-  /**
-   * EXECABORT says only that a transaction was discarded; the queued command's error says why (MOVED,
-   * CLUSTERDOWN or READONLY during a failover, OOM, ...). Nothing was applied either way.
-   */
-  private static JedisException reasonOfAbort(Response<?> queued, JedisException abort) {
-    try {
-      queued.get();
-    } catch (JedisException queuedError) {
-      return queuedError;
-    } catch (RuntimeException notAnError) {
-      // The command was queued ("QUEUED" does not build as its reply type): the abort itself is the reason.
-    }
-    return abort;
-  }
-
-  /** Outcome of {@link #replaceIfEqual}. */
-  public record Conditional(Outcome outcome, byte[] current) {
-  }
-
-  /** What a conditional write found. */
-  public enum Outcome { ABSENT, APPLIED, MISMATCH }
-
-  /**
-   * Replaces (or deletes, when {@code record} is null) only while the stored payload equals
-   * {@code expectedPayload} byte for byte; on a mismatch applies {@code mismatchTtl} (an access TTL, or
-   * {@link Ttl#KEEP}) and returns the current record so the caller can compare by {@code equals}.
-   */
+  @Override
   public Conditional replaceIfEqual(byte[] key, byte[] expectedPayload, byte[] record, long ttl, long mismatchTtl) {
     byte[] redisKey = layout.redisKey(key);
     List<?> reply = (List<?>) eval("replace", Script.REPLACE_IF_EQUAL, redisKey, expectedPayload,
@@ -326,7 +159,7 @@ public class SegmentStore {
     return code == 1 ? new Conditional(Outcome.APPLIED, null) : new Conditional(Outcome.MISMATCH, (byte[]) reply.get(1));
   }
 
-  /** Deletes the key only while it holds exactly {@code bytes}: removes undecodable data without racing a writer. */
+  @Override
   public boolean deleteIfSame(byte[] key, byte[] bytes) {
     byte[] redisKey = layout.redisKey(key);
     return ((Long) eval("deleteIfSame", Script.DELETE_IF_SAME, redisKey, bytes)) == 1L;
@@ -334,249 +167,204 @@ public class SegmentStore {
 
   // ---------------------------------------------------------------- batches
 
-  /** GET of many keys: one MGET per segment, one pipeline per master, masters in parallel. Same order as keys. */
+  /** One MGET per segment, one pipeline per master. */
+  @Override
   public List<byte[]> getAll(List<byte[]> keys) {
     byte[][] results = new byte[keys.size()][];
-    forEachNode("getAll", keys, (pipeline, group) -> {
-      List<Response<List<byte[]>>> replies = new ArrayList<>();
-      for (SegmentBatch batch : group) {
-        replies.add(pipeline.mget(batch.redisKeys()));
+    fanOut.forEachSegment("getAll", keys, new NodeFanOut.SegmentWork() {
+      @Override
+      public Runnable send(Pipeline pipeline, NodeFanOut.SegmentBatch segment) {
+        Response<List<byte[]>> values = pipeline.mget(segment.redisKeys);
+        return () -> segment.scatter(values.get(), results);
       }
-      pipeline.sync();
-      for (int i = 0; i < group.size(); i++) {
-        group.get(i).scatter(replies.get(i).get(), results);
+
+      @Override
+      public void alone(UnifiedJedis client, NodeFanOut.SegmentBatch segment) {
+        segment.scatter(client.mget(segment.redisKeys), results);
       }
-    }, (client, batch) -> batch.scatter(client.mget(batch.redisKeys()), results));
+    });
     return Arrays.asList(results);
   }
 
-  /**
-   * GETEX (GETDEL for {@link Ttl#EXPIRE_NOW}, plain {@link #getAll} for {@link Ttl#KEEP}) of many keys, pipelined
-   * per master. Same order as keys.
-   */
+  /** GETEX (GETDEL for {@link Ttl#EXPIRE_NOW}) per key, pipelined per master. */
+  @Override
   public List<byte[]> getAllAndExpire(List<byte[]> keys, long ttl) {
     if (ttl == Ttl.KEEP) {
       return getAll(keys);
     }
     byte[][] results = new byte[keys.size()][];
-    GetExParams params = ttl == Ttl.PERSIST ? GetExParams.getExParams().persist()
-        : ttl > 0 ? GetExParams.getExParams().px(ttl) : null;
-    forEachNode("getAll", keys, (pipeline, group) -> {
-      List<Response<byte[]>> replies = new ArrayList<>();
-      for (SegmentBatch batch : group) {
-        for (byte[] redisKey : batch.redisKeys) {
-          replies.add(params == null ? pipeline.getDel(redisKey) : pipeline.getEx(redisKey, params));
-        }
+    GetExParams params = ttl == Ttl.EXPIRE_NOW ? null : getExParams(ttl);
+    forEachKey("getAll", keys, new KeyWork<byte[]>() {
+      @Override
+      public Response<byte[]> send(Pipeline pipeline, byte[] redisKey, int index) {
+        return params == null ? pipeline.getDel(redisKey) : pipeline.getEx(redisKey, params);
       }
-      pipeline.sync();
-      int at = 0;
-      for (SegmentBatch batch : group) {
-        for (int i = 0; i < batch.size(); i++) {
-          results[batch.indexes[i]] = replies.get(at++).get();
-        }
+
+      @Override
+      public void read(byte[] reply, int index) {
+        results[index] = reply;
       }
-    }, (client, batch) -> {
-      for (int i = 0; i < batch.size(); i++) {
-        byte[] redisKey = batch.redisKeys[i];
-        results[batch.indexes[i]] = params == null ? client.getDel(redisKey) : client.getEx(redisKey, params);
+
+      @Override
+      public byte[] alone(UnifiedJedis client, byte[] redisKey, int index) {
+        return params == null ? client.getDel(redisKey) : client.getEx(redisKey, params);
       }
     });
     return Arrays.asList(results);
   }
 
-  /**
-   * {@link #compareAndSet} of many keys, pipelined per master. {@code expectedHeaders} and {@code records}
-   * entries may be null (absent / delete). Returns which were applied, in the order of keys.
-   */
+  @Override
   public boolean[] compareAndSetAll(List<byte[]> keys, List<byte[]> expectedHeaders, List<byte[]> records,
       long[] ttls) {
     boolean[] applied = new boolean[keys.size()];
-    forEachNode("invokeAll", keys, (pipeline, group) -> {
-      pipeline.scriptLoad(Script.COMPARE_AND_SET.source, group.get(0).redisKeys[0]);
-      List<Response<Object>> replies = new ArrayList<>();
-      for (SegmentBatch batch : group) {
-        for (int i = 0; i < batch.size(); i++) {
-          int index = batch.indexes[i];
-          replies.add(pipeline.evalsha(Script.COMPARE_AND_SET.sha, List.of(batch.redisKeys[i]),
-              casArgs(expectedHeaders.get(index), records.get(index), ttls[index])));
-        }
+    forEachKey("invokeAll", keys, new KeyWork<Object>() {
+      @Override
+      public void prepare(Pipeline pipeline, byte[] firstKey) {
+        pipeline.scriptLoad(Script.COMPARE_AND_SET.source, firstKey);
       }
-      pipeline.sync();
-      int at = 0;
-      for (SegmentBatch batch : group) {
-        for (int i = 0; i < batch.size(); i++) {
-          applied[batch.indexes[i]] = ((Long) replies.get(at++).get()) == 1L;
-        }
-      }
-    }, (client, batch) -> {
-      for (int i = 0; i < batch.size(); i++) {
-        int index = batch.indexes[i];
-        Object reply = client.eval(Script.COMPARE_AND_SET.source, List.of(batch.redisKeys[i]),
+
+      @Override
+      public Response<Object> send(Pipeline pipeline, byte[] redisKey, int index) {
+        return pipeline.evalsha(Script.COMPARE_AND_SET.sha, List.of(redisKey),
             casArgs(expectedHeaders.get(index), records.get(index), ttls[index]));
+      }
+
+      @Override
+      public void read(Object reply, int index) {
         applied[index] = ((Long) reply) == 1L;
+      }
+
+      @Override
+      public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
+        return client.eval(Script.COMPARE_AND_SET.source, List.of(redisKey),
+            casArgs(expectedHeaders.get(index), records.get(index), ttls[index]));
       }
     });
     return applied;
   }
 
-  private static List<byte[]> casArgs(byte[] expectedHeader, byte[] record, long ttl) {
-    return List.of(expectedHeader == null ? PRESENT : expectedHeader, record == null ? PRESENT : record, mode(ttl));
-  }
-
-  /**
-   * Writes many records. With equal creation and update TTLs (or keep/none) a pipelined SET per key, else the
-   * put script per key; one pipeline per master, masters in parallel.
-   */
+  /** A pipelined SET per key for a {@linkplain Ttl#isPlainOverwrite plain overwrite}, else the put script per key. */
+  @Override
   public void putAll(List<byte[]> keys, List<byte[]> records, long creationTtl, long updateTtl) {
     SetParams plain = plainSet(creationTtl, updateTtl);
     byte[][] scriptArgs = {null, mode(creationTtl), mode(updateTtl), flag(false)};
-    forEachNode("putAll", keys, (pipeline, group) -> {
-      if (plain == null) {
-        pipeline.scriptLoad(Script.PUT.source, group.get(0).redisKeys[0]);
-      }
-      List<Response<?>> replies = new ArrayList<>();
-      for (SegmentBatch batch : group) {
-        for (int i = 0; i < batch.size(); i++) {
-          byte[] record = records.get(batch.indexes[i]);
-          replies.add(plain != null ? pipeline.set(batch.redisKeys[i], record, plain)
-              : pipeline.evalsha(Script.PUT.sha, List.of(batch.redisKeys[i]), args(scriptArgs, record)));
+    forEachKey("putAll", keys, new KeyWork<Object>() {
+      @Override
+      public void prepare(Pipeline pipeline, byte[] firstKey) {
+        if (plain == null) {
+          pipeline.scriptLoad(Script.PUT.source, firstKey);
         }
       }
-      pipeline.sync();
-      replies.forEach(Response::get);
-    }, (client, batch) -> {
-      for (int i = 0; i < batch.size(); i++) {
-        byte[] record = records.get(batch.indexes[i]);
-        byte[] redisKey = batch.redisKeys[i];
-        if (plain != null) {
-          client.set(redisKey, record, plain);
-        } else {
-          client.eval(Script.PUT.source, List.of(redisKey), args(scriptArgs, record));
-        }
+
+      @Override
+      public Response<?> send(Pipeline pipeline, byte[] redisKey, int index) {
+        byte[] record = records.get(index);
+        return plain != null ? pipeline.set(redisKey, record, plain)
+            : pipeline.evalsha(Script.PUT.sha, List.of(redisKey), args(scriptArgs, record));
+      }
+
+      @Override
+      public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
+        byte[] record = records.get(index);
+        return plain != null ? client.set(redisKey, record, plain)
+            : client.eval(Script.PUT.source, List.of(redisKey), args(scriptArgs, record));
       }
     });
   }
 
-  /** DEL of many keys: one DEL per segment, one pipeline per master. Returns how many existed. */
+  /** One DEL per segment, one pipeline per master. */
+  @Override
   public long removeAll(List<byte[]> keys) {
     long[] removed = new long[1];
-    forEachNode("removeAll", keys, (pipeline, group) -> {
-      List<Response<Long>> replies = new ArrayList<>();
-      for (SegmentBatch batch : group) {
-        replies.add(pipeline.del(batch.redisKeys()));
+    fanOut.forEachSegment("removeAll", keys, new NodeFanOut.SegmentWork() {
+      @Override
+      public Runnable send(Pipeline pipeline, NodeFanOut.SegmentBatch segment) {
+        Response<Long> count = pipeline.del(segment.redisKeys);
+        return () -> removed[0] += count.get();
       }
-      pipeline.sync();
-      long sum = 0;
-      for (Response<Long> reply : replies) {
-        sum += reply.get();
-      }
-      synchronized (removed) {
-        removed[0] += sum;
-      }
-    }, (client, batch) -> {
-      long count = client.del(batch.redisKeys());
-      synchronized (removed) {
-        removed[0] += count;
+
+      @Override
+      public void alone(UnifiedJedis client, NodeFanOut.SegmentBatch segment) {
+        removed[0] += client.del(segment.redisKeys);
       }
     });
     return removed[0];
   }
 
-  /**
-   * The encoded keys of segments {@code from} to {@code from + count - 1}, one list per segment, read with
-   * {@code CLUSTER COUNTKEYSINSLOT} / {@code GETKEYSINSLOT} on each slot's master (pipelined per master,
-   * masters in parallel) and filtered to this cache: a slot may hold other caches' keys too.
-   */
+  @Override
   public List<List<byte[]>> keysOfSegments(int from, int count) {
-    List<List<byte[]>> result = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      result.add(List.of());
-    }
-    forEachSegmentNode("iterate", from, count, (pipeline, segments) -> {
-      Map<Integer, List<byte[]>> keys = listKeys(pipeline, segments);
-      synchronized (result) {
-        keys.forEach((segment, list) -> result.set(segment - from, list));
-      }
-    });
-    return result;
+    return listing.keysOfSegments(from, count);
   }
 
-  /** Deletes every entry of this cache: keys listed per slot, pipelined per master, masters in parallel. */
+  @Override
   public void clear() {
-    // A stale slot map would send the listing to a node that no longer owns the slot, which answers "0 keys".
-    connected("clear").provider.renewSlotCache();
-    forEachSegmentNode("clear", 0, layout.segments(), (pipeline, segments) -> {
-      List<Response<Long>> replies = new ArrayList<>();
-      listKeys(pipeline, segments).forEach((segment, keys) -> {
-        // Multi-key commands must stay within one slot, hence one segment.
-        for (int from = 0; from < keys.size(); from += 512) {
-          List<byte[]> chunk = keys.subList(from, Math.min(keys.size(), from + 512));
-          byte[][] redisKeys = new byte[chunk.size()][];
-          for (int i = 0; i < redisKeys.length; i++) {
-            redisKeys[i] = layout.redisKey(segment, chunk.get(i));
-          }
-          replies.add(pipeline.unlink(redisKeys));
-        }
-      });
-      pipeline.sync();
-      replies.forEach(Response::get);
-    });
+    listing.clear();
   }
 
-  /** Two pipelined rounds on one master: count the keys of each slot, then fetch them; ours only. */
-  private Map<Integer, List<byte[]>> listKeys(Pipeline pipeline, List<Integer> segments) {
-    List<Response<Object>> counts = new ArrayList<>(segments.size());
-    for (int segment : segments) {
-      counts.add(pipeline.sendCommand(Protocol.Command.CLUSTER, "COUNTKEYSINSLOT",
-          Integer.toString(layout.slot(segment))));
+  /** A batch of one command per key, in segments; {@link #read} sees each reply with the key's position. */
+  private interface KeyWork<R> {
+    default void prepare(Pipeline pipeline, byte[] firstKey) {
     }
-    pipeline.sync();
-    Map<Integer, Response<Object>> listings = new LinkedHashMap<>();
-    for (int i = 0; i < segments.size(); i++) {
-      long count = (Long) counts.get(i).get();
-      if (count > 0) {
-        int segment = segments.get(i);
-        listings.put(segment, pipeline.sendCommand(Protocol.Command.CLUSTER, "GETKEYSINSLOT",
-            Integer.toString(layout.slot(segment)), Long.toString(count)));
+
+    Response<? extends R> send(Pipeline pipeline, byte[] redisKey, int index);
+
+    default void read(R reply, int index) {
+    }
+
+    R alone(UnifiedJedis client, byte[] redisKey, int index);
+  }
+
+  private <R> void forEachKey(String operation, List<byte[]> keys, KeyWork<R> work) {
+    fanOut.forEachSegment(operation, keys, new NodeFanOut.SegmentWork() {
+      @Override
+      public void prepare(Pipeline pipeline, NodeFanOut.SegmentBatch first) {
+        work.prepare(pipeline, first.redisKeys[0]);
       }
-    }
-    pipeline.sync();
-    Map<Integer, List<byte[]>> keys = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Response<Object>> listing : listings.entrySet()) {
-      int segment = listing.getKey();
-      List<byte[]> ours = new ArrayList<>();
-      for (Object redisKey : (List<?>) listing.getValue().get()) {
-        byte[] key = layout.encodedKey(segment, (byte[]) redisKey);
-        if (key != null) {
-          ours.add(key);
+
+      @Override
+      public Runnable send(Pipeline pipeline, NodeFanOut.SegmentBatch segment) {
+        List<Response<? extends R>> replies = new ArrayList<>(segment.size());
+        for (int i = 0; i < segment.size(); i++) {
+          replies.add(work.send(pipeline, segment.redisKeys[i], segment.indexes[i]));
+        }
+        return () -> {
+          for (int i = 0; i < segment.size(); i++) {
+            work.read(replies.get(i).get(), segment.indexes[i]);
+          }
+        };
+      }
+
+      @Override
+      public void alone(UnifiedJedis client, NodeFanOut.SegmentBatch segment) {
+        for (int i = 0; i < segment.size(); i++) {
+          work.read(work.alone(client, segment.redisKeys[i], segment.indexes[i]), segment.indexes[i]);
         }
       }
-      keys.put(segment, ours);
-    }
-    return keys;
+    });
   }
 
   // ---------------------------------------------------------------- plumbing
 
   private static SetParams plainSet(long creationTtl, long updateTtl) {
-    if (creationTtl == updateTtl && creationTtl > 0) {
-      return SetParams.setParams().px(creationTtl);
+    if (!Ttl.isPlainOverwrite(creationTtl, updateTtl)) {
+      return null;
     }
-    if (updateTtl == Ttl.KEEP && creationTtl == Ttl.PERSIST) {
-      return SetParams.setParams().keepTtl();
-    }
-    if (updateTtl == Ttl.PERSIST && creationTtl == Ttl.PERSIST) {
-      return SetParams.setParams();
-    }
-    return null;
+    return creationTtl == Ttl.PERSIST && updateTtl == Ttl.KEEP ? SetParams.setParams().keepTtl()
+        : setTtl(SetParams.setParams(), creationTtl);
   }
 
-  private static void ttlParam(SetParams params, long ttl) {
+  /** {@code PX} for a TTL, {@code KEEPTTL} for {@link Ttl#KEEP}, nothing for {@link Ttl#PERSIST}. */
+  static SetParams setTtl(SetParams params, long ttl) {
     if (ttl > 0) {
       params.px(ttl);
     } else if (ttl == Ttl.KEEP) {
       params.keepTtl();
     }
+    return params;
+  }
+
+  private static GetExParams getExParams(long ttl) {
+    return ttl == Ttl.PERSIST ? GetExParams.getExParams().persist() : GetExParams.getExParams().px(ttl);
   }
 
   private static final byte[] MODE_KEEP = {'k'};
@@ -594,7 +382,7 @@ public class SegmentStore {
     if (ttl == Ttl.EXPIRE_NOW) {
       return MODE_DELETE;
     }
-    return Long.toString(ttl).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return Long.toString(ttl).getBytes(StandardCharsets.US_ASCII);
   }
 
   private static byte[] flag(boolean value) {
@@ -607,202 +395,19 @@ public class SegmentStore {
     return Arrays.asList(args);
   }
 
+  private static List<byte[]> casArgs(byte[] expectedHeader, byte[] record, long ttl) {
+    return List.of(expectedHeader == null ? PRESENT : expectedHeader, record == null ? PRESENT : record, mode(ttl));
+  }
+
   private <T> T call(String operation, byte[] redisKey, Function<UnifiedJedis, T> command) {
-    UnifiedJedis client = connected(operation).client;
-    try {
-      return command.apply(client);
-    } catch (JedisException e) {
-      throw failure(operation, cluster.ownerOf(redis.clients.jedis.util.JedisClusterCRC16.getSlot(redisKey)), e);
-    }
+    UnifiedJedis client = cluster.connected(layout.cacheName(), operation).client;
+    return RedisCalls.call(() -> command.apply(client), e -> RedisCalls.failure(layout.cacheName(), operation,
+        cluster.ownerOf(JedisClusterCRC16.getSlot(redisKey)), e));
   }
 
   private Object eval(String operation, Script script, byte[] redisKey, byte[]... args) {
     List<byte[]> keys = List.of(redisKey);
     List<byte[]> argList = Arrays.asList(args);
-    return call(operation, redisKey, client -> {
-      try {
-        return client.evalsha(script.sha, keys, argList);
-      } catch (JedisNoScriptException e) {
-        return client.eval(script.source, keys, argList);
-      }
-    });
-  }
-
-  /** The cluster's connections; connecting on first use, failing with this cache and operation named. */
-  private RedisCluster.Connected connected(String operation) {
-    return cluster.connected(layout.cacheName(), operation);
-  }
-
-  private StoreException failure(String operation, String node, Exception e) {
-    return new StoreException("cache '" + layout.cacheName() + "': " + operation + " on " + node + " failed: "
-        + e.getClass().getSimpleName() + ": " + e.getMessage(), e,
-        e instanceof redis.clients.jedis.exceptions.JedisConnectionException);
-  }
-
-  /** The keys of one segment inside a batch, with their positions in the caller's list. */
-  static final class SegmentBatch {
-    final int[] indexes;
-    final byte[][] redisKeys;
-
-    SegmentBatch(int[] indexes, byte[][] redisKeys) {
-      this.indexes = indexes;
-      this.redisKeys = redisKeys;
-    }
-
-    int size() {
-      return indexes.length;
-    }
-
-    byte[][] redisKeys() {
-      return redisKeys;
-    }
-
-    void scatter(List<byte[]> values, byte[][] results) {
-      for (int i = 0; i < indexes.length; i++) {
-        results[indexes[i]] = values.get(i);
-      }
-    }
-  }
-
-  interface NodeWork {
-    void run(Pipeline pipeline, List<SegmentBatch> group);
-  }
-
-  interface SegmentFallback {
-    void run(UnifiedJedis client, SegmentBatch batch);
-  }
-
-  /**
-   * Groups keys by segment and segments by owning master, then runs one pipeline per master, all but one on
-   * the batch pool and the last on the calling thread. A master whose pipeline fails (moved slots, a
-   * failover, a dropped connection) has its segments redone with single commands, which follow redirections
-   * and retry; only if those fail too does the batch fail.
-   */
-  private void forEachNode(String operation, List<byte[]> keys, NodeWork work, SegmentFallback fallback) {
-    if (keys.isEmpty()) {
-      return;
-    }
-    RedisCluster.Connected connected = connected(operation);
-    Map<HostAndPort, List<SegmentBatch>> byNode = group(connected, keys);
-    inParallel(operation, byNode, node -> runOnNode(connected, operation, node, work, fallback));
-  }
-
-  interface SegmentNodeWork {
-    void run(Pipeline pipeline, List<Integer> segments);
-  }
-
-  /** Runs {@code work} once per master with the segments of {@code from..from+count-1} it owns. */
-  private void forEachSegmentNode(String operation, int from, int count, SegmentNodeWork work) {
-    RedisCluster.Connected connected = connected(operation);
-    Map<HostAndPort, List<Integer>> byNode = new LinkedHashMap<>();
-    for (int segment = from; segment < from + count; segment++) {
-      byNode.computeIfAbsent(ownerOf(connected, layout.slot(segment)), k -> new ArrayList<>()).add(segment);
-    }
-    inParallel(operation, byNode, node -> {
-      try (Connection connection = connected.provider.getConnection(node.getKey())) {
-        work.run(new Pipeline(connection), node.getValue());
-      } catch (JedisException e) {
-        connected.provider.renewSlotCache();
-        throw failure(operation, node.getKey().toString(), e);
-      }
-    });
-  }
-
-  /**
-   * Runs one task per master: all but the last on the batch pool, the last on the calling thread, then
-   * waits (bounded by the retry time) for the others.
-   */
-  private <T> void inParallel(String operation, Map<HostAndPort, T> byNode,
-      java.util.function.Consumer<Map.Entry<HostAndPort, T>> task) {
-    List<Map.Entry<HostAndPort, T>> nodes = new ArrayList<>(byNode.entrySet());
-    if (nodes.isEmpty()) {
-      return;
-    }
-    List<Future<?>> futures = new ArrayList<>(nodes.size() - 1);
-    for (int i = 0; i < nodes.size() - 1; i++) {
-      Map.Entry<HostAndPort, T> node = nodes.get(i);
-      futures.add(cluster.connected().batches.submit(() -> task.accept(node)));
-    }
-    task.accept(nodes.get(nodes.size() - 1));
-    long deadline = System.nanoTime() + cluster.endpoint().maxRetryTime().toNanos()
-        + cluster.endpoint().timeout().toNanos();
-    for (int i = 0; i < futures.size(); i++) {
-      String node = nodes.get(i).getKey().toString();
-      try {
-        futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        throw cause instanceof StoreException se ? se
-            : failure(operation, node, cause instanceof Exception ex ? ex : new RuntimeException(cause));
-      } catch (TimeoutException e) {
-        futures.forEach(f -> f.cancel(true));
-        throw failure(operation, node, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failure(operation, node, e);
-      }
-    }
-  }
-
-  private HostAndPort ownerOf(RedisCluster.Connected connected, int slot) {
-    HostAndPort owner = connected.provider.getNode(slot);
-    if (owner == null) {
-      connected.provider.renewSlotCache();
-      owner = connected.provider.getNode(slot);
-      if (owner == null) {
-        throw new StoreException("cache '" + layout.cacheName() + "': no node serves slot " + slot
-            + " (is the cluster down or being resharded?)");
-      }
-    }
-    return owner;
-  }
-
-  private void runOnNode(RedisCluster.Connected connected, String operation,
-      Map.Entry<HostAndPort, List<SegmentBatch>> node, NodeWork work, SegmentFallback fallback) {
-    try (Connection connection = connected.provider.getConnection(node.getKey())) {
-      work.run(new Pipeline(connection), node.getValue());
-      return;
-    } catch (JedisException e) {
-      connected.provider.renewSlotCache();
-    }
-    for (SegmentBatch batch : node.getValue()) {
-      try {
-        fallback.run(connected.client, batch);
-      } catch (JedisException e) {
-        throw failure(operation, cluster.ownerOf(redis.clients.jedis.util.JedisClusterCRC16.getSlot(batch.redisKeys[0])), e);
-      }
-    }
-  }
-
-  private Map<HostAndPort, List<SegmentBatch>> group(RedisCluster.Connected connected, List<byte[]> keys) {
-    int segments = layout.segments();
-    int[] counts = new int[segments];
-    int[] segmentOf = new int[keys.size()];
-    for (int i = 0; i < keys.size(); i++) {
-      int segment = layout.segmentOf(keys.get(i));
-      segmentOf[i] = segment;
-      counts[segment]++;
-    }
-    int[][] indexes = new int[segments][];
-    byte[][][] redisKeys = new byte[segments][][];
-    int[] filled = new int[segments];
-    for (int i = 0; i < keys.size(); i++) {
-      int segment = segmentOf[i];
-      if (indexes[segment] == null) {
-        indexes[segment] = new int[counts[segment]];
-        redisKeys[segment] = new byte[counts[segment]][];
-      }
-      int at = filled[segment]++;
-      indexes[segment][at] = i;
-      redisKeys[segment][at] = layout.redisKey(segment, keys.get(i));
-    }
-    Map<HostAndPort, List<SegmentBatch>> byNode = new LinkedHashMap<>();
-    for (int segment = 0; segment < segments; segment++) {
-      if (indexes[segment] != null) {
-        HostAndPort owner = ownerOf(connected, layout.slot(segment));
-        byNode.computeIfAbsent(owner, k -> new ArrayList<>()).add(new SegmentBatch(indexes[segment], redisKeys[segment]));
-      }
-    }
-    return byNode;
+    return call(operation, redisKey, client -> RedisCalls.evalsha(client, script, keys, argList));
   }
 }

@@ -17,4 +17,14 @@ public final class Ttl {
 
   private Ttl() {
   }
+
+  /**
+   * Whether a put with these TTLs is a plain overwrite ({@code SET} with {@code PX}, {@code KEEPTTL} or nothing): the
+   * same TTL whether or not the key exists, or none for a new key and the current one kept. Such a put does not
+   * learn whether the key existed, and writing twice leaves what writing once does.
+   */
+  public static boolean isPlainOverwrite(long creationTtl, long updateTtl) {
+    return creationTtl == updateTtl && (creationTtl > 0 || creationTtl == PERSIST)
+        || creationTtl == PERSIST && updateTtl == KEEP;
+  }
 }
