@@ -1,13 +1,13 @@
 package dev.slotcache;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
-import dev.slotcache.event.EventDispatcher;
-import dev.slotcache.expiry.ExpiryDecisions;
-import dev.slotcache.integration.ReadThrough;
-import dev.slotcache.integration.WriteThrough;
-import dev.slotcache.management.CacheMBeans;
-import dev.slotcache.management.CacheStatistics;
-import dev.slotcache.store.CacheStore;
+import dev.slotcache.internal.event.EventDispatcher;
+import dev.slotcache.internal.expiry.ExpiryDecisions;
+import dev.slotcache.internal.integration.ReadThrough;
+import dev.slotcache.internal.integration.WriteThrough;
+import dev.slotcache.internal.management.CacheMBeans;
+import dev.slotcache.internal.management.CacheStatistics;
+import dev.slotcache.internal.store.CacheStore;
 import javax.cache.expiry.ExpiryPolicy;
 
 /**

@@ -1,12 +1,12 @@
 package dev.slotcache;
 
-import dev.slotcache.expiry.ExpiryDecisions;
-import dev.slotcache.integration.WriteThrough;
-import dev.slotcache.store.Record;
-import dev.slotcache.store.CacheStore;
-import dev.slotcache.store.CacheStore.Conditional;
-import dev.slotcache.store.CacheStore.Outcome;
-import dev.slotcache.store.Ttl;
+import dev.slotcache.internal.expiry.ExpiryDecisions;
+import dev.slotcache.internal.integration.WriteThrough;
+import dev.slotcache.internal.store.Record;
+import dev.slotcache.internal.store.CacheStore;
+import dev.slotcache.internal.store.CacheStore.Conditional;
+import dev.slotcache.internal.store.CacheStore.Outcome;
+import dev.slotcache.internal.store.Ttl;
 import javax.cache.CacheException;
 
 /**

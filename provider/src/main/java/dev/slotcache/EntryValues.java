@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.slotcache.codec.Codec;
 import dev.slotcache.codec.CodecException;
 import dev.slotcache.codec.ValueFraming;
-import dev.slotcache.store.Record;
-import dev.slotcache.store.CacheStore;
+import dev.slotcache.internal.store.Record;
+import dev.slotcache.internal.store.CacheStore;
 
 /**
  * The keys and values of one cache as the store holds them: the spec's type checks, encoding into framed records

@@ -2,16 +2,16 @@ package dev.slotcache;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.slotcache.event.EventDispatcher;
-import dev.slotcache.expiry.ExpiryDecisions;
-import dev.slotcache.integration.WriteThrough;
-import dev.slotcache.management.CacheStatistics;
-import dev.slotcache.processor.ProcessedEntry;
-import dev.slotcache.processor.ProcessedEntry.Operation;
-import dev.slotcache.store.Record;
-import dev.slotcache.store.CacheStore;
-import dev.slotcache.store.StoreException;
-import dev.slotcache.store.Ttl;
+import dev.slotcache.internal.event.EventDispatcher;
+import dev.slotcache.internal.expiry.ExpiryDecisions;
+import dev.slotcache.internal.integration.WriteThrough;
+import dev.slotcache.internal.management.CacheStatistics;
+import dev.slotcache.internal.processor.ProcessedEntry;
+import dev.slotcache.internal.processor.ProcessedEntry.Operation;
+import dev.slotcache.internal.store.Record;
+import dev.slotcache.internal.store.CacheStore;
+import dev.slotcache.internal.store.StoreException;
+import dev.slotcache.internal.store.Ttl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

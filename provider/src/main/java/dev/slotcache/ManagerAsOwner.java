@@ -1,6 +1,6 @@
 package dev.slotcache;
 
-import dev.slotcache.store.ClusterEvents;
+import dev.slotcache.internal.store.ClusterEvents;
 import java.net.URI;
 
 /** What a {@link SlotcacheCacheManager}'s caches see of it. */

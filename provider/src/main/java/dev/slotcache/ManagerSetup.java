@@ -3,7 +3,7 @@ package dev.slotcache;
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.internal.ClusterUriParts;
 import dev.slotcache.internal.Redaction;
-import dev.slotcache.store.ClusterEndpoint;
+import dev.slotcache.internal.store.ClusterEndpoint;
 import dev.slotcache.spi.SlotcacheCachingProvider;
 import java.io.IOException;
 import java.io.InputStream;

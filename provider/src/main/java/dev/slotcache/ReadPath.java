@@ -1,7 +1,7 @@
 package dev.slotcache;
 
-import dev.slotcache.expiry.ExpiryDecisions;
-import dev.slotcache.store.CacheStore;
+import dev.slotcache.internal.expiry.ExpiryDecisions;
+import dev.slotcache.internal.store.CacheStore;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.slotcache;
 
-import dev.slotcache.store.CacheRegistry;
+import dev.slotcache.internal.store.CacheRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

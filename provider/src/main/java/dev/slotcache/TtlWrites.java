@@ -1,8 +1,8 @@
 package dev.slotcache;
 
-import dev.slotcache.expiry.ExpiryDecisions;
-import dev.slotcache.store.CacheStore;
-import dev.slotcache.store.Ttl;
+import dev.slotcache.internal.expiry.ExpiryDecisions;
+import dev.slotcache.internal.store.CacheStore;
+import dev.slotcache.internal.store.Ttl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

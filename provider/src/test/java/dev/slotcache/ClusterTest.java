@@ -1,7 +1,7 @@
 package dev.slotcache;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
-import dev.slotcache.store.SegmentedKeyLayout;
+import dev.slotcache.internal.store.SegmentedKeyLayout;
 import dev.slotcache.testkit.LocalRedisCluster;
 import dev.slotcache.testkit.RedisClusterExtension;
 import java.net.URI;

@@ -3,12 +3,12 @@ package dev.slotcache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
-import dev.slotcache.store.CacheStore;
-import dev.slotcache.store.ClusterEndpoint;
-import dev.slotcache.store.RedisCluster;
-import dev.slotcache.store.SegmentStore;
-import dev.slotcache.store.SegmentedKeyLayout;
-import dev.slotcache.store.StoreException;
+import dev.slotcache.internal.store.CacheStore;
+import dev.slotcache.internal.store.ClusterEndpoint;
+import dev.slotcache.internal.store.RedisCluster;
+import dev.slotcache.internal.store.SegmentStore;
+import dev.slotcache.internal.store.SegmentedKeyLayout;
+import dev.slotcache.internal.store.StoreException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.spi.SlotcacheCachingProvider;
-import dev.slotcache.store.SegmentedKeyLayout;
+import dev.slotcache.internal.store.SegmentedKeyLayout;
 import dev.slotcache.testkit.LocalRedisCluster;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

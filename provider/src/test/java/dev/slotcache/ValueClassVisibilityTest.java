@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.spi.SlotcacheCachingProvider;
-import dev.slotcache.store.SegmentedKeyLayout;
+import dev.slotcache.internal.store.SegmentedKeyLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

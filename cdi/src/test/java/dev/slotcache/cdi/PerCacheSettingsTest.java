@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slotcache.codec.ClassPolicy;
 import dev.slotcache.codec.KryoCodec;
 import dev.slotcache.configuration.SlotcacheConfiguration;
-import dev.slotcache.store.SegmentedKeyLayout;
+import dev.slotcache.internal.store.SegmentedKeyLayout;
 import dev.slotcache.testkit.LocalRedisCluster;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.CompiledValueClass;
-import dev.slotcache.store.Record;
+import dev.slotcache.internal.store.Record;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
