@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheResult;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,13 +36,13 @@ class ExceptionCachingTest extends ContainerTest {
   void everyException_isCachedAndRethrown_whenNoListIsGiven() {
     NotFound first = assertThrows(NotFound.class, () -> directory.any("missing"));
     NotFound second = assertThrows(NotFound.class, () -> directory.any("missing"));
-    assertEquals(1, directory.calls(), "the second call rethrows the cached exception");
+    assertEquals(1, directory.runs(), "the second call rethrows the cached exception");
     assertNotSame(first, second);
     assertEquals("no missing", second.getMessage());
     assertInstanceOf(NotFound.class, Containers.cache(ERRORS).get(ParametersKey.of("missing")));
     assertThrows(Timeout.class, () -> directory.any("slow"));
     assertThrows(Timeout.class, () -> directory.any("slow"));
-    assertEquals(2, directory.calls());
+    assertEquals(2, directory.runs());
   }
 
   @Test
@@ -51,17 +50,17 @@ class ExceptionCachingTest extends ContainerTest {
     Unavailable thrown = assertThrows(Unavailable.class, () -> directory.checked("k"));
     assertEquals("k is unavailable", thrown.getMessage());
     assertThrows(Unavailable.class, () -> directory.checked("k"));
-    assertEquals(1, directory.calls());
+    assertEquals(1, directory.runs());
   }
 
   @Test
   void cachedExceptions_selectWhatIsCached() {
     assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
     assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
-    assertEquals(1, directory.calls());
+    assertEquals(1, directory.runs());
     assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
     assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
-    assertEquals(3, directory.calls(), "a Timeout is not among cachedExceptions");
+    assertEquals(3, directory.runs(), "a Timeout is not among cachedExceptions");
     assertFalse(Containers.cache(ERRORS).containsKey(ParametersKey.of("slow")));
   }
 
@@ -69,23 +68,23 @@ class ExceptionCachingTest extends ContainerTest {
   void nonCachedExceptions_excludeWhatIsNotCached() {
     assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
     assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
-    assertEquals(2, directory.calls());
+    assertEquals(2, directory.runs());
     assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
     assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
-    assertEquals(3, directory.calls());
+    assertEquals(3, directory.runs());
   }
 
   @Test
   void bothLists_cacheIncludedExceptionsThatAreNotExcluded() {
     assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
     assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
-    assertEquals(2, directory.calls(), "Timeout is a RuntimeException but excluded");
+    assertEquals(2, directory.runs(), "Timeout is a RuntimeException but excluded");
     assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
     assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
-    assertEquals(3, directory.calls());
+    assertEquals(3, directory.runs());
     assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
     assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
-    assertEquals(5, directory.calls(), "a checked exception is not a RuntimeException");
+    assertEquals(5, directory.runs(), "a checked exception is not a RuntimeException");
   }
 
   @Test
@@ -93,10 +92,10 @@ class ExceptionCachingTest extends ContainerTest {
     assertThrows(NotFound.class, () -> directory.any("missing"));
     assertThrows(NotFound.class, () -> directory.fresh("missing"));
     assertThrows(NotFound.class, () -> directory.fresh("missing"));
-    assertEquals(3, directory.calls(), "skipGet runs the method although an exception is cached");
+    assertEquals(3, directory.runs(), "skipGet runs the method although an exception is cached");
     directory.fresh("present");
     directory.fresh("present");
-    assertEquals(5, directory.calls());
+    assertEquals(5, directory.runs());
     assertEquals("value of present", Containers.cache(VALUES).get(ParametersKey.of("present")));
   }
 
@@ -106,7 +105,7 @@ class ExceptionCachingTest extends ContainerTest {
     errors.put(ParametersKey.of("both"), new NotFound("stale"));
     Containers.cache(VALUES).put(ParametersKey.of("both"), "cached value");
     assertEquals("cached value", directory.any("both"));
-    assertEquals(0, directory.calls());
+    assertEquals(0, directory.runs());
     assertTrue(errors.containsKey(ParametersKey.of("both")));
   }
 
@@ -133,8 +132,7 @@ class ExceptionCachingTest extends ContainerTest {
 
   /** Fails by key prefix and counts its executions. */
   @ApplicationScoped
-  public static class Directory {
-    private final AtomicInteger calls = new AtomicInteger();
+  public static class Directory extends CountedRuns {
 
     @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS)
     public String any(String key) throws Unavailable {
@@ -143,7 +141,7 @@ class ExceptionCachingTest extends ContainerTest {
 
     @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS)
     public String checked(String key) throws Unavailable {
-      calls.incrementAndGet();
+      ran("checked");
       throw new Unavailable(key + " is unavailable");
     }
 
@@ -171,12 +169,12 @@ class ExceptionCachingTest extends ContainerTest {
     /** Makes sure both caches exist (through a call) and returns the exception cache. */
     Cache<Object, Object> touchCaches() throws Unavailable {
       any("warm-up");
-      calls.set(0);
+      reset();
       return Containers.cache(ERRORS);
     }
 
     private String lookup(String key) throws Unavailable {
-      calls.incrementAndGet();
+      ran("lookup");
       if (key.startsWith("missing")) {
         throw new NotFound("no " + key);
       } else if (key.startsWith("slow")) {
@@ -185,14 +183,6 @@ class ExceptionCachingTest extends ContainerTest {
         throw new Unavailable(key + " is unavailable");
       }
       return "value of " + key;
-    }
-
-    int calls() {
-      return calls.get();
-    }
-
-    void reset() {
-      calls.set(0);
     }
   }
 }
