@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheResult;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /** {@code @CacheResult(exceptionCacheName = …)} with {@code cachedExceptions} / {@code nonCachedExceptions}. */
 class ExceptionCachingTest extends ContainerTest {
@@ -53,38 +56,25 @@ class ExceptionCachingTest extends ContainerTest {
     assertEquals(1, directory.runs());
   }
 
-  @Test
-  void cachedExceptions_selectWhatIsCached() {
-    assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
-    assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
-    assertEquals(1, directory.runs());
-    assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
-    assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
-    assertEquals(3, directory.runs(), "a Timeout is not among cachedExceptions");
-    assertFalse(Containers.cache(ERRORS).containsKey(ParametersKey.of("slow")));
-  }
-
-  @Test
-  void nonCachedExceptions_excludeWhatIsNotCached() {
-    assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
-    assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
-    assertEquals(2, directory.runs());
-    assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
-    assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
-    assertEquals(3, directory.runs());
-  }
-
-  @Test
-  void bothLists_cacheIncludedExceptionsThatAreNotExcluded() {
-    assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
-    assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
-    assertEquals(2, directory.runs(), "Timeout is a RuntimeException but excluded");
-    assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
-    assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
-    assertEquals(3, directory.runs());
-    assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
-    assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
-    assertEquals(5, directory.runs(), "a checked exception is not a RuntimeException");
+  /**
+   * Whether an exception is cached — a second call rethrows it without running the method — by the rules of
+   * {@code cachedExceptions} and {@code nonCachedExceptions}.
+   */
+  @TestFactory
+  List<DynamicTest> exceptionRules_decideWhatIsCached() {
+    return List.of(
+        caches(true, "cachedExceptions: an exception it names", NotFound.class, "missing", directory::onlyNotFound),
+        caches(false, "cachedExceptions: an exception it does not name", Timeout.class, "slow",
+            directory::onlyNotFound),
+        caches(false, "nonCachedExceptions: an exception it names", Timeout.class, "slow", directory::exceptTimeout),
+        caches(true, "nonCachedExceptions: an exception it does not name", NotFound.class, "missing",
+            directory::exceptTimeout),
+        caches(false, "both: an included exception that is excluded too (Timeout is a RuntimeException)",
+            Timeout.class, "slow", directory::runtimeButNotTimeout),
+        caches(true, "both: an included exception that is not excluded", NotFound.class, "missing",
+            directory::runtimeButNotTimeout),
+        caches(false, "both: an exception not included (a checked exception is not a RuntimeException)",
+            Unavailable.class, "checked", directory::runtimeButNotTimeout));
   }
 
   @Test
@@ -107,6 +97,27 @@ class ExceptionCachingTest extends ContainerTest {
     assertEquals("cached value", directory.any("both"));
     assertEquals(0, directory.runs());
     assertTrue(errors.containsKey(ParametersKey.of("both")));
+  }
+
+  /** A call of a {@link Directory} method with a key. */
+  @FunctionalInterface
+  private interface Lookup {
+    String call(String key) throws Unavailable;
+  }
+
+  /**
+   * A case: two calls for {@code key} both throw {@code type}; the method ran once (the second call rethrew the
+   * cached exception) and the exception cache holds the key exactly when {@code cached}.
+   */
+  private DynamicTest caches(boolean cached, String rule, Class<? extends Exception> type, String key,
+      Lookup lookup) {
+    return DynamicTest.dynamicTest(rule, () -> {
+      reset();
+      assertThrows(type, () -> lookup.call(key));
+      assertThrows(type, () -> lookup.call(key));
+      assertEquals(cached ? 1 : 2, directory.runs());
+      assertEquals(cached, Containers.cache(ERRORS).containsKey(ParametersKey.of(key)));
+    });
   }
 
   /** Thrown for keys starting with "missing". */
