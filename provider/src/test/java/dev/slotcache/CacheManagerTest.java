@@ -104,46 +104,30 @@ class CacheManagerTest extends ClusterTest {
     Cache<String, String> cache = manager.createCache("shared",
         new SlotcacheConfiguration<String, String>().setSegments(16).setTypes(String.class, String.class));
     cache.put("k", "v");
-    CacheManager otherJvm = new SlotcacheCachingProvider().getCacheManager(clusterUri(namespace),
-        getClass().getClassLoader());
-    try {
-      Cache<String, String> seen = otherJvm.getCache("shared", String.class, String.class);
-      assertEquals("v", seen.get("k"));
-      assertEquals(16, SlotcacheConfiguration.of(seen).getSegments());
-      seen.put("k2", "from the other side");
-      assertEquals("from the other side", cache.get("k2"));
-      // Creating the same cache again elsewhere adopts the recorded layout instead of failing.
-      CacheManager third = new SlotcacheCachingProvider().getCacheManager(clusterUri(namespace),
-          getClass().getClassLoader());
-      Cache<String, String> adopted = third.createCache("shared", new MutableConfiguration<String, String>()
-          .setTypes(String.class, String.class));
-      assertEquals(16, SlotcacheConfiguration.of(adopted).getSegments());
-      CacheManager fourth = new SlotcacheCachingProvider().getCacheManager(clusterUri(namespace),
-          getClass().getClassLoader());
-      CacheException e = assertThrows(CacheException.class, () -> fourth.createCache("shared",
-          new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class)));
-      assertTrue(e.getMessage().contains("java.lang.String"), e.getMessage());
-      fourth.close();
-      third.close();
-    } finally {
-      otherJvm.close();
-    }
+    Cache<String, String> seen = secondJvm(clusterUri(namespace)).getCache("shared", String.class, String.class);
+    assertEquals("v", seen.get("k"));
+    assertEquals(16, SlotcacheConfiguration.of(seen).getSegments());
+    seen.put("k2", "from the other side");
+    assertEquals("from the other side", cache.get("k2"));
+    // Creating the same cache again elsewhere adopts the recorded layout instead of failing.
+    Cache<String, String> adopted = secondJvm(clusterUri(namespace)).createCache("shared",
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    assertEquals(16, SlotcacheConfiguration.of(adopted).getSegments());
+    CacheManager fourth = secondJvm(clusterUri(namespace));
+    CacheException e = assertThrows(CacheException.class, () -> fourth.createCache("shared",
+        new MutableConfiguration<Integer, String>().setTypes(Integer.class, String.class)));
+    assertTrue(e.getMessage().contains("java.lang.String"), e.getMessage());
   }
 
   @Test
   void namespaces_isolateCachesOfTheSameName() {
     Cache<String, String> mine = manager.createCache("same", new MutableConfiguration<>());
     mine.put("k", "mine");
-    CacheManager other = provider.getCacheManager(clusterUri(namespace + "-other"), getClass().getClassLoader());
-    try {
-      Cache<String, String> theirs = other.createCache("same", new MutableConfiguration<>());
-      assertNull(theirs.get("k"));
-      theirs.put("k", "theirs");
-      assertEquals("mine", mine.get("k"));
-      other.destroyCache("same");
-    } finally {
-      other.close();
-    }
+    CacheManager other = openManager(clusterUri(namespace + "-other"), new Properties());
+    Cache<String, String> theirs = other.createCache("same", new MutableConfiguration<>());
+    assertNull(theirs.get("k"));
+    theirs.put("k", "theirs");
+    assertEquals("mine", mine.get("k"));
   }
 
   @Test
@@ -179,41 +163,22 @@ class CacheManagerTest extends ClusterTest {
       p.setProperty("slotcache.cache.tuned.segments", "8");
       p.store(out, null);
     }
-    CacheManager fromFile = provider.getCacheManager(file.toUri(), getClass().getClassLoader());
-    try {
-      assertEquals(namespace + "-file", ((SlotcacheCacheManager) fromFile).getNamespace());
-      Cache<String, String> tuned = fromFile.createCache("tuned", new MutableConfiguration<>());
-      assertEquals(8, SlotcacheConfiguration.of(tuned).getSegments());
-      tuned.put("k", "v");
-      assertEquals("v", tuned.get("k"));
-      fromFile.destroyCache("tuned");
-    } finally {
-      fromFile.close();
-    }
+    CacheManager fromFile = openManager(file.toUri(), new Properties());
+    assertEquals(namespace + "-file", ((SlotcacheCacheManager) fromFile).getNamespace());
+    Cache<String, String> tuned = fromFile.createCache("tuned", new MutableConfiguration<>());
+    assertEquals(8, SlotcacheConfiguration.of(tuned).getSegments());
+    tuned.put("k", "v");
+    assertEquals("v", tuned.get("k"));
   }
 
   @Test
   void properties_overrideUriOptions() {
-    Properties properties = new Properties();
-    properties.setProperty("slotcache.segments", "4");
-    URI uri = URI.create(cluster.uri() + "/" + namespace + "-p?segments=64");
-    CacheManager m = provider.getCacheManager(uri, getClass().getClassLoader(), properties);
-    try {
-      Cache<String, String> c = m.createCache("c", new MutableConfiguration<>());
-      assertEquals(4, SlotcacheConfiguration.of(c).getSegments());
-      m.destroyCache("c");
-    } finally {
-      m.close();
-    }
-    CacheManager fromQuery = provider.getCacheManager(URI.create(cluster.uri() + "/" + namespace + "-q?segments=64"),
-        getClass().getClassLoader());
-    try {
-      Cache<String, String> c = fromQuery.createCache("c", new MutableConfiguration<>());
-      assertEquals(64, SlotcacheConfiguration.of(c).getSegments());
-      fromQuery.destroyCache("c");
-    } finally {
-      fromQuery.close();
-    }
+    CacheManager both = openManager(URI.create(cluster.uri() + "/" + namespace + "-p?segments=64"),
+        properties("slotcache.segments", "4"));
+    assertEquals(4, SlotcacheConfiguration.of(both.createCache("c", new MutableConfiguration<>())).getSegments());
+    CacheManager fromQuery = openManager(URI.create(cluster.uri() + "/" + namespace + "-q?segments=64"),
+        new Properties());
+    assertEquals(64, SlotcacheConfiguration.of(fromQuery.createCache("c", new MutableConfiguration<>())).getSegments());
   }
 
   @Test

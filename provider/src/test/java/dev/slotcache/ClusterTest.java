@@ -2,6 +2,7 @@ package dev.slotcache;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.internal.store.SegmentedKeyLayout;
+import dev.slotcache.spi.SlotcacheCachingProvider;
 import dev.slotcache.testkit.LocalRedisCluster;
 import dev.slotcache.testkit.RedisClusterExtension;
 import java.net.URI;
@@ -65,7 +66,18 @@ public abstract class ClusterTest {
 
   /** Another CacheManager for this test; its caches are destroyed and it is closed after the test. */
   protected CacheManager openManager(URI uri, Properties properties) {
-    CacheManager other = provider.getCacheManager(uri, getClass().getClassLoader(), properties);
+    return afterTestClose(provider.getCacheManager(uri, getClass().getClassLoader(), properties));
+  }
+
+  /**
+   * A CacheManager as another JVM has it: from a provider instance of its own (its own connections), on
+   * {@code uri}; its caches are destroyed and it is closed after the test.
+   */
+  protected CacheManager secondJvm(URI uri) {
+    return afterTestClose(new SlotcacheCachingProvider().getCacheManager(uri, getClass().getClassLoader()));
+  }
+
+  private CacheManager afterTestClose(CacheManager other) {
     others.add(other);
     return other;
   }

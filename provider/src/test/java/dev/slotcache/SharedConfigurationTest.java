@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.configuration.SlotcacheConfiguration;
 import dev.slotcache.spi.SlotcacheCachingProvider;
-import dev.slotcache.internal.store.SegmentedKeyLayout;
 import dev.slotcache.testkit.LocalRedisCluster;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,36 +37,26 @@ class SharedConfigurationTest extends ClusterTest {
   void getCache_inAnotherJvm_writesWithTheCreatorsExpiryAndTtlShaping() {
     manager.createCache("sessions", new SlotcacheConfiguration<String, String>().setMaxTtl(java.time.Duration.ofSeconds(30))
         .setTypes(String.class, String.class).setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(MINUTE)));
-    CacheManager other = secondJvm();
-    try {
-      Cache<String, String> seen = other.getCache("sessions", String.class, String.class);
-      seen.put("from-b", "v");
-      long pttl = raw.pttl(redisKey("sessions", "from-b"));
-      assertTrue(pttl > 0 && pttl <= 30_000, "the creator's policy capped by its max-ttl, PTTL " + pttl);
-      SlotcacheConfiguration<?, ?> configuration = SlotcacheConfiguration.of(seen);
-      ExpiryPolicy policy = configuration.getExpiryPolicyFactory().create();
-      assertTrue(policy instanceof CreatedExpiryPolicy, "policy " + policy);
-      assertEquals(MINUTE, policy.getExpiryForCreation());
-      assertEquals(java.time.Duration.ofSeconds(30), configuration.getMaxTtl());
-    } finally {
-      other.close();
-    }
+    Cache<String, String> seen = secondJvm().getCache("sessions", String.class, String.class);
+    seen.put("from-b", "v");
+    long pttl = pttl(seen, "from-b");
+    assertTrue(pttl > 0 && pttl <= 30_000, "the creator's policy capped by its max-ttl, PTTL " + pttl);
+    SlotcacheConfiguration<?, ?> configuration = SlotcacheConfiguration.of(seen);
+    ExpiryPolicy policy = configuration.getExpiryPolicyFactory().create();
+    assertTrue(policy instanceof CreatedExpiryPolicy, "policy " + policy);
+    assertEquals(MINUTE, policy.getExpiryForCreation());
+    assertEquals(java.time.Duration.ofSeconds(30), configuration.getMaxTtl());
   }
 
   @Test
   void createCache_withDefaultsInAnotherJvm_adoptsTheRecordedExpiry() {
     manager.createCache("carts", new MutableConfiguration<String, String>().setTypes(String.class, String.class)
         .setExpiryPolicyFactory(TouchedExpiryPolicy.factoryOf(MINUTE)));
-    CacheManager other = secondJvm();
-    try {
-      Cache<String, String> adopted = other.createCache("carts",
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-      adopted.put("k", "v");
-      long pttl = raw.pttl(redisKey("carts", "k"));
-      assertTrue(pttl > 50_000 && pttl <= 60_000, "the recorded 60 s policy, PTTL " + pttl);
-    } finally {
-      other.close();
-    }
+    Cache<String, String> adopted = secondJvm().createCache("carts",
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    adopted.put("k", "v");
+    long pttl = pttl(adopted, "k");
+    assertTrue(pttl > 50_000 && pttl <= 60_000, "the recorded 60 s policy, PTTL " + pttl);
   }
 
   @Test
@@ -76,16 +64,12 @@ class SharedConfigurationTest extends ClusterTest {
     manager.createCache("prices", new MutableConfiguration<String, String>().setTypes(String.class, String.class)
         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(MINUTE)));
     CacheManager other = secondJvm();
-    try {
-      CacheException e = assertThrows(CacheException.class, () -> other.createCache("prices",
-          new SlotcacheConfiguration<String, String>().setSegments(8).setTypes(String.class, String.class)
-              .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.SECONDS, 1)))));
-      assertTrue(e.getMessage().contains("created:60000") && e.getMessage().contains("created:1000"), e.getMessage());
-      assertTrue(e.getMessage().contains("segments 256, not 8"), e.getMessage());
-      assertNull(other.getCache("prices", String.class, String.class).get("nothing"), "getCache still works");
-    } finally {
-      other.close();
-    }
+    CacheException e = assertThrows(CacheException.class, () -> other.createCache("prices",
+        new SlotcacheConfiguration<String, String>().setSegments(8).setTypes(String.class, String.class)
+            .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.SECONDS, 1)))));
+    assertTrue(e.getMessage().contains("created:60000") && e.getMessage().contains("created:1000"), e.getMessage());
+    assertTrue(e.getMessage().contains("segments 256, not 8"), e.getMessage());
+    assertNull(other.getCache("prices", String.class, String.class).get("nothing"), "getCache still works");
   }
 
   @Test
@@ -122,11 +106,6 @@ class SharedConfigurationTest extends ClusterTest {
   }
 
   private CacheManager secondJvm() {
-    return new SlotcacheCachingProvider().getCacheManager(clusterUri(namespace), getClass().getClassLoader());
-  }
-
-  private byte[] redisKey(String cache, String key) {
-    int segments = SlotcacheConfiguration.of(manager.getCache(cache)).getSegments();
-    return new SegmentedKeyLayout(namespace, cache, segments).redisKey(key.getBytes(StandardCharsets.UTF_8));
+    return secondJvm(clusterUri(namespace));
   }
 }

@@ -1,13 +1,7 @@
 package dev.slotcache.benchmarks;
 
-import java.util.Collection;
 import java.util.Locale;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Runs {@link HibernateBenchmark} without a second-level cache and with Slotcache, on one cluster (a throwaway
@@ -37,19 +31,6 @@ public final class HibernateReport {
   }
 
   private static double score(String uri, String cache, int threads) throws RunnerException {
-    int seconds = Integer.getInteger("bench.time", 3);
-    OptionsBuilder options = new OptionsBuilder();
-    options.include(HibernateBenchmark.class.getName().replace(".", "\\.") + "\\.findById$")
-        .param("cache", cache)
-        .forks(1)
-        .threads(threads)
-        .warmupIterations(Integer.getInteger("bench.warmup", 1))
-        .warmupTime(TimeValue.seconds(seconds))
-        .measurementIterations(Integer.getInteger("bench.iterations", 2))
-        .measurementTime(TimeValue.seconds(seconds))
-        .verbosity(VerboseMode.SILENT)
-        .jvmArgsAppend("-Dbench.uri=" + uri, "-Xmx1g");
-    Collection<RunResult> results = new Runner(options.build()).run();
-    return results.iterator().next().getPrimaryResult().getScore();
+    return ForkedThroughput.measure(uri, HibernateBenchmark.class, "findById", "cache", cache, threads, 3);
   }
 }

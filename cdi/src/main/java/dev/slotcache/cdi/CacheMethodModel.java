@@ -119,18 +119,19 @@ final class CacheMethodModel<A extends Annotation> implements CacheMethodDetails
       throw new CacheException(describe(method) + " is annotated with @CachePut but has no @CacheValue parameter; "
           + "mark the parameter whose value is to be cached with @CacheValue");
     }
-    String name = cacheName(cacheAnnotation);
+    Members members = Members.of(cacheAnnotation);
+    String name = members.cacheName();
     if (name.isEmpty() && defaults != null) {
       name = defaults.cacheName();
     }
     if (name.isEmpty()) {
       name = defaultCacheName(method);
     }
-    Class<? extends CacheResolverFactory> factory = resolverFactory(cacheAnnotation);
+    Class<? extends CacheResolverFactory> factory = members.resolverFactory();
     if (factory == CacheResolverFactory.class && defaults != null) {
       factory = defaults.cacheResolverFactory();
     }
-    Class<? extends CacheKeyGenerator> generator = keyGenerator(cacheAnnotation);
+    Class<? extends CacheKeyGenerator> generator = members.keyGenerator();
     if (generator == CacheKeyGenerator.class && defaults != null) {
       generator = defaults.cacheKeyGenerator();
     }
@@ -181,37 +182,24 @@ final class CacheMethodModel<A extends Annotation> implements CacheMethodDetails
     return defaultCacheName(method);
   }
 
-  private static String cacheName(Annotation annotation) {
-    if (annotation instanceof CacheResult result) {
-      return result.cacheName();
-    } else if (annotation instanceof CachePut put) {
-      return put.cacheName();
-    } else if (annotation instanceof CacheRemove remove) {
-      return remove.cacheName();
-    }
-    return ((CacheRemoveAll) annotation).cacheName();
-  }
+  /**
+   * The members the four cache annotations share, which they declare each on its own. Unset, they hold the
+   * annotation's defaults: an empty name, the {@code CacheResolverFactory} and {@code CacheKeyGenerator} interfaces.
+   */
+  private record Members(String cacheName, Class<? extends CacheResolverFactory> resolverFactory,
+      Class<? extends CacheKeyGenerator> keyGenerator) {
 
-  private static Class<? extends CacheResolverFactory> resolverFactory(Annotation annotation) {
-    if (annotation instanceof CacheResult result) {
-      return result.cacheResolverFactory();
-    } else if (annotation instanceof CachePut put) {
-      return put.cacheResolverFactory();
-    } else if (annotation instanceof CacheRemove remove) {
-      return remove.cacheResolverFactory();
+    static Members of(Annotation annotation) {
+      if (annotation instanceof CacheResult result) {
+        return new Members(result.cacheName(), result.cacheResolverFactory(), result.cacheKeyGenerator());
+      } else if (annotation instanceof CachePut put) {
+        return new Members(put.cacheName(), put.cacheResolverFactory(), put.cacheKeyGenerator());
+      } else if (annotation instanceof CacheRemove remove) {
+        return new Members(remove.cacheName(), remove.cacheResolverFactory(), remove.cacheKeyGenerator());
+      }
+      CacheRemoveAll all = (CacheRemoveAll) annotation;
+      return new Members(all.cacheName(), all.cacheResolverFactory(), CacheKeyGenerator.class); // uses no key
     }
-    return ((CacheRemoveAll) annotation).cacheResolverFactory();
-  }
-
-  private static Class<? extends CacheKeyGenerator> keyGenerator(Annotation annotation) {
-    if (annotation instanceof CacheResult result) {
-      return result.cacheKeyGenerator();
-    } else if (annotation instanceof CachePut put) {
-      return put.cacheKeyGenerator();
-    } else if (annotation instanceof CacheRemove remove) {
-      return remove.cacheKeyGenerator();
-    }
-    return CacheKeyGenerator.class; // @CacheRemoveAll uses no key
   }
 
   @Override

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.annotation.Annotation;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.annotation.CacheDefaults;
 import javax.cache.annotation.CacheKeyGenerator;
 import javax.cache.annotation.CacheKeyInvocationContext;
@@ -38,10 +37,10 @@ class CacheDefaultsTest extends ContainerTest {
     Accounts accounts = bean(Accounts.class);
     accounts.update("Alice", "v1");
     assertEquals("v1", accounts.find("ALICE"), "put and result share the default cache and the key generator");
-    assertEquals(0, accounts.findCalls());
+    assertEquals(0, accounts.runs());
     accounts.remove("alice");
     assertEquals("found alice", accounts.find("Alice"));
-    assertEquals(1, accounts.findCalls());
+    assertEquals(1, accounts.runs());
     accounts.audit("Alice");
     assertEquals("audited alice", Containers.cache("cdi-defaults-audit").get(ParametersKey.of("alice")));
     accounts.clear();
@@ -53,7 +52,7 @@ class CacheDefaultsTest extends ContainerTest {
     Accounts accounts = bean(Accounts.class);
     accounts.exact("Bob");
     accounts.exact("BOB");
-    assertEquals(2, accounts.findCalls(), "the method's key generator distinguishes the case");
+    assertEquals(2, accounts.runs(), "the method's key generator distinguishes the case");
     assertEquals("BOB", Containers.cache("cdi-defaults-audit").get(ParametersKey.of("exact", "BOB")));
   }
 
@@ -64,7 +63,7 @@ class CacheDefaultsTest extends ContainerTest {
     assertEquals(1.5, rates.rate("EUR"));
     assertEquals(2.5, rates.fee("EUR"));
     assertEquals(2.5, rates.fee("EUR"));
-    assertEquals(2, rates.calls());
+    assertEquals(2, rates.runs());
     assertEquals(1.5, Containers.cache("cdi-defaults-rates").get(ParametersKey.of("EUR")),
         "class-level @CacheResult(cacheName) names the cache of rate(String)");
     rates.forget("EUR");
@@ -91,18 +90,17 @@ class CacheDefaultsTest extends ContainerTest {
   /** Every annotation takes the class's cache name and key generator. */
   @ApplicationScoped
   @CacheDefaults(cacheName = "cdi-defaults-accounts", cacheKeyGenerator = CaseInsensitiveKeys.class)
-  public static class Accounts {
-    private final AtomicInteger find = new AtomicInteger();
+  public static class Accounts extends CountedRuns {
 
     @CacheResult
     public String find(String name) {
-      find.incrementAndGet();
+      ran("find");
       return "found " + name.toLowerCase(java.util.Locale.ROOT);
     }
 
     @CacheResult(cacheName = "cdi-defaults-audit", cacheKeyGenerator = ExactKeys.class)
     public String exact(String name) {
-      find.incrementAndGet();
+      ran("exact");
       return name;
     }
 
@@ -122,43 +120,26 @@ class CacheDefaultsTest extends ContainerTest {
     public String audit(String name) {
       return "audited " + name.toLowerCase(java.util.Locale.ROOT);
     }
-
-    int findCalls() {
-      return find.get();
-    }
-
-    void reset() {
-      find.set(0);
-    }
   }
 
   /** A cache annotation on the class applies to every method without one. */
   @ApplicationScoped
   @CacheResult(cacheName = "cdi-defaults-rates")
-  public static class Rates {
-    private final AtomicInteger calls = new AtomicInteger();
+  public static class Rates extends CountedRuns {
 
     public Double rate(String currency) {
-      calls.incrementAndGet();
+      ran("rate");
       return 1.5;
     }
 
     @CacheResult(cacheName = "cdi-defaults-other")
     public Double fee(String currency) {
-      calls.incrementAndGet();
+      ran("fee");
       return 2.5;
     }
 
     @CacheRemove(cacheName = "cdi-defaults-other")
     public void forget(String currency) {
-    }
-
-    int calls() {
-      return calls.get();
-    }
-
-    void reset() {
-      calls.set(0);
     }
   }
 }

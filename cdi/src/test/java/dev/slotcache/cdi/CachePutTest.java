@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheKey;
 import javax.cache.annotation.CachePut;
 import javax.cache.annotation.CacheValue;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /** {@code @CachePut}: the {@code @CacheValue} argument, before or after the call, and the exception rules. */
 class CachePutTest extends ContainerTest {
@@ -46,39 +50,24 @@ class CachePutTest extends ContainerTest {
     assertEquals("quiet", cache().get(ParametersKey.of("bob")));
   }
 
-  @Test
-  void exception_preventsThePut_whenNoListIsGiven() {
-    assertThrows(IllegalStateException.class, () -> profiles.saveFailing("carol", "x", new IllegalStateException()));
-    assertFalse(cache().containsKey(ParametersKey.of("carol")));
-  }
-
-  @Test
-  void cacheFor_selectsExceptionsThatStillPut() {
-    assertThrows(IllegalStateException.class, () -> profiles.putOnState("dave", "v1", new IllegalStateException()));
-    assertEquals("v1", cache().get(ParametersKey.of("dave")));
-    assertThrows(IllegalArgumentException.class,
-        () -> profiles.putOnState("dave", "v2", new IllegalArgumentException()));
-    assertEquals("v1", cache().get(ParametersKey.of("dave")), "IllegalArgumentException is not in cacheFor");
-  }
-
-  @Test
-  void noCacheFor_excludesExceptionsThatPreventThePut() {
-    assertThrows(IllegalArgumentException.class,
-        () -> profiles.putUnlessArgument("erin", "v1", new IllegalArgumentException()));
-    assertFalse(cache().containsKey(ParametersKey.of("erin")));
-    assertThrows(IllegalStateException.class,
-        () -> profiles.putUnlessArgument("erin", "v2", new IllegalStateException()));
-    assertEquals("v2", cache().get(ParametersKey.of("erin")));
-  }
-
-  @Test
-  void bothLists_putForIncludedExceptionsThatAreNotExcluded() {
-    assertThrows(NumberFormatException.class,
-        () -> profiles.putOnRuntimeButNotArgument("fred", "v1", new NumberFormatException()));
-    assertFalse(cache().containsKey(ParametersKey.of("fred")), "NumberFormatException is an IllegalArgumentException");
-    assertThrows(IllegalStateException.class,
-        () -> profiles.putOnRuntimeButNotArgument("fred", "v2", new IllegalStateException()));
-    assertEquals("v2", cache().get(ParametersKey.of("fred")));
+  /** Whether a call that throws still puts: the rules of {@code cacheFor} and {@code noCacheFor}. */
+  @TestFactory
+  List<DynamicTest> exceptionRules_decideWhetherAFailedCallPuts() {
+    return List.of(
+        puts(false, "no list: no exception puts", new IllegalStateException(),
+            e -> profiles.saveFailing("k", "v", e)),
+        puts(true, "cacheFor: an exception it names", new IllegalStateException(),
+            e -> profiles.putOnState("k", "v", e)),
+        puts(false, "cacheFor: an exception it does not name", new IllegalArgumentException(),
+            e -> profiles.putOnState("k", "v", e)),
+        puts(false, "noCacheFor: an exception it names", new IllegalArgumentException(),
+            e -> profiles.putUnlessArgument("k", "v", e)),
+        puts(true, "noCacheFor: an exception it does not name", new IllegalStateException(),
+            e -> profiles.putUnlessArgument("k", "v", e)),
+        puts(false, "both: an included exception that is excluded too", new NumberFormatException(),
+            e -> profiles.putOnRuntimeButNotArgument("k", "v", e)),
+        puts(true, "both: an included exception that is not excluded", new IllegalStateException(),
+            e -> profiles.putOnRuntimeButNotArgument("k", "v", e)));
   }
 
   @Test
@@ -95,6 +84,15 @@ class CachePutTest extends ContainerTest {
     profiles.save("hank", 1, null);
     assertFalse(cache().containsKey(ParametersKey.of("hank", 1)));
     assertNull(profiles.seenValueOf("hank"));
+  }
+
+  /** A case: after {@code call} throws {@code thrown}, key {@code k} holds {@code v} exactly when {@code put}. */
+  private DynamicTest puts(boolean put, String rule, RuntimeException thrown, Consumer<RuntimeException> call) {
+    return DynamicTest.dynamicTest(rule, () -> {
+      reset();
+      assertThrows(thrown.getClass(), () -> call.accept(thrown));
+      assertEquals(put ? "v" : null, cache().get(ParametersKey.of("k")));
+    });
   }
 
   private static Cache<Object, Object> cache() {

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheRemoveAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /** {@code @CacheRemoveAll}: the whole cache, before or after the call, and the exception rules. */
 class CacheRemoveAllTest extends ContainerTest {
@@ -42,36 +46,23 @@ class CacheRemoveAllTest extends ContainerTest {
     assertEquals(20, size(cache(OTHER)));
   }
 
-  @Test
-  void exception_preventsTheRemoval_whenNoListIsGiven() {
-    assertThrows(IllegalStateException.class, () -> prices.reload(new IllegalStateException()));
-    assertEquals(20, size(cache(PRICES)));
-  }
-
-  @Test
-  void evictFor_selectsExceptionsThatStillRemove() {
-    assertThrows(IllegalArgumentException.class, () -> prices.reloadOnState(new IllegalArgumentException()));
-    assertEquals(20, size(cache(PRICES)));
-    assertThrows(IllegalStateException.class, () -> prices.reloadOnState(new IllegalStateException()));
-    assertEquals(0, size(cache(PRICES)));
-  }
-
-  @Test
-  void noEvictFor_excludesExceptionsThatPreventTheRemoval() {
-    assertThrows(IllegalArgumentException.class, () -> prices.reloadUnlessArgument(new IllegalArgumentException()));
-    assertEquals(20, size(cache(PRICES)));
-    assertThrows(IllegalStateException.class, () -> prices.reloadUnlessArgument(new IllegalStateException()));
-    assertEquals(0, size(cache(PRICES)));
-  }
-
-  @Test
-  void bothLists_removeForIncludedExceptionsThatAreNotExcluded() {
-    assertThrows(NumberFormatException.class,
-        () -> prices.reloadOnRuntimeButNotArgument(new NumberFormatException()));
-    assertEquals(20, size(cache(PRICES)));
-    assertThrows(IllegalStateException.class,
-        () -> prices.reloadOnRuntimeButNotArgument(new IllegalStateException()));
-    assertEquals(0, size(cache(PRICES)));
+  /** Whether a call that throws still empties the cache: the rules of {@code evictFor} and {@code noEvictFor}. */
+  @TestFactory
+  List<DynamicTest> exceptionRules_decideWhetherAFailedCallRemovesAll() {
+    return List.of(
+        removesAll(false, "no list: no exception removes", new IllegalStateException(), e -> prices.reload(e)),
+        removesAll(false, "evictFor: an exception it does not name", new IllegalArgumentException(),
+            e -> prices.reloadOnState(e)),
+        removesAll(true, "evictFor: an exception it names", new IllegalStateException(),
+            e -> prices.reloadOnState(e)),
+        removesAll(false, "noEvictFor: an exception it names", new IllegalArgumentException(),
+            e -> prices.reloadUnlessArgument(e)),
+        removesAll(true, "noEvictFor: an exception it does not name", new IllegalStateException(),
+            e -> prices.reloadUnlessArgument(e)),
+        removesAll(false, "both: an included exception that is excluded too", new NumberFormatException(),
+            e -> prices.reloadOnRuntimeButNotArgument(e)),
+        removesAll(true, "both: an included exception that is not excluded", new IllegalStateException(),
+            e -> prices.reloadOnRuntimeButNotArgument(e)));
   }
 
   @Test
@@ -81,6 +72,16 @@ class CacheRemoveAllTest extends ContainerTest {
     cache(PRICES).put(ParametersKey.of("late"), 1);
     assertThrows(IllegalStateException.class, () -> prices.reloadFirst(new IllegalStateException()));
     assertEquals(0, size(cache(PRICES)));
+  }
+
+  /** A case: after {@code call} throws {@code thrown}, the cache is empty exactly when {@code removed}. */
+  private DynamicTest removesAll(boolean removed, String rule, RuntimeException thrown,
+      Consumer<RuntimeException> call) {
+    return DynamicTest.dynamicTest(rule, () -> {
+      fill();
+      assertThrows(thrown.getClass(), () -> call.accept(thrown));
+      assertEquals(removed ? 0 : 20, size(cache(PRICES)));
+    });
   }
 
   private static Cache<Object, Object> cache(String name) {

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheKey;
 import javax.cache.annotation.CacheRemove;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /** {@code @CacheRemove}: the call's key, before or after the call, and the exception rules. */
 class CacheRemoveTest extends ContainerTest {
@@ -41,37 +45,23 @@ class CacheRemoveTest extends ContainerTest {
     assertTrue(cache().containsKey(ParametersKey.of("b")));
   }
 
-  @Test
-  void exception_preventsTheRemoval_whenNoListIsGiven() {
-    assertThrows(IllegalStateException.class, () -> orders.cancel("a", new IllegalStateException()));
-    assertTrue(cache().containsKey(ParametersKey.of("a")));
-  }
-
-  @Test
-  void evictFor_selectsExceptionsThatStillRemove() {
-    assertThrows(IllegalArgumentException.class, () -> orders.cancelOnState("a", new IllegalArgumentException()));
-    assertTrue(cache().containsKey(ParametersKey.of("a")));
-    assertThrows(IllegalStateException.class, () -> orders.cancelOnState("a", new IllegalStateException()));
-    assertFalse(cache().containsKey(ParametersKey.of("a")));
-  }
-
-  @Test
-  void noEvictFor_excludesExceptionsThatPreventTheRemoval() {
-    assertThrows(IllegalArgumentException.class,
-        () -> orders.cancelUnlessArgument("b", new IllegalArgumentException()));
-    assertTrue(cache().containsKey(ParametersKey.of("b")));
-    assertThrows(IllegalStateException.class, () -> orders.cancelUnlessArgument("b", new IllegalStateException()));
-    assertFalse(cache().containsKey(ParametersKey.of("b")));
-  }
-
-  @Test
-  void bothLists_removeForIncludedExceptionsThatAreNotExcluded() {
-    assertThrows(NumberFormatException.class,
-        () -> orders.cancelOnRuntimeButNotArgument("c", new NumberFormatException()));
-    assertTrue(cache().containsKey(ParametersKey.of("c")));
-    assertThrows(IllegalStateException.class,
-        () -> orders.cancelOnRuntimeButNotArgument("c", new IllegalStateException()));
-    assertFalse(cache().containsKey(ParametersKey.of("c")));
+  /** Whether a call that throws still removes: the rules of {@code evictFor} and {@code noEvictFor}. */
+  @TestFactory
+  List<DynamicTest> exceptionRules_decideWhetherAFailedCallRemoves() {
+    return List.of(
+        removes(false, "no list: no exception removes", new IllegalStateException(), e -> orders.cancel("a", e)),
+        removes(false, "evictFor: an exception it does not name", new IllegalArgumentException(),
+            e -> orders.cancelOnState("a", e)),
+        removes(true, "evictFor: an exception it names", new IllegalStateException(),
+            e -> orders.cancelOnState("a", e)),
+        removes(false, "noEvictFor: an exception it names", new IllegalArgumentException(),
+            e -> orders.cancelUnlessArgument("a", e)),
+        removes(true, "noEvictFor: an exception it does not name", new IllegalStateException(),
+            e -> orders.cancelUnlessArgument("a", e)),
+        removes(false, "both: an included exception that is excluded too", new NumberFormatException(),
+            e -> orders.cancelOnRuntimeButNotArgument("a", e)),
+        removes(true, "both: an included exception that is not excluded", new IllegalStateException(),
+            e -> orders.cancelOnRuntimeButNotArgument("a", e)));
   }
 
   @Test
@@ -81,6 +71,15 @@ class CacheRemoveTest extends ContainerTest {
     assertThrows(IllegalStateException.class, () -> orders.cancelFirst("b", new IllegalStateException()));
     assertFalse(cache().containsKey(ParametersKey.of("b")));
     assertTrue(cache().containsKey(ParametersKey.of("c")));
+  }
+
+  /** A case: after {@code call} throws {@code thrown}, entry {@code a} is gone exactly when {@code removed}. */
+  private DynamicTest removes(boolean removed, String rule, RuntimeException thrown, Consumer<RuntimeException> call) {
+    return DynamicTest.dynamicTest(rule, () -> {
+      fill();
+      assertThrows(thrown.getClass(), () -> call.accept(thrown));
+      assertEquals(!removed, cache().containsKey(ParametersKey.of("a")));
+    });
   }
 
   private static Cache<Object, Object> cache() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheKey;
 import javax.cache.annotation.CacheResult;
@@ -35,7 +34,7 @@ class CacheResultTest extends ContainerTest {
     assertEquals("item a1", catalog.describe("a1"));
     assertEquals("item a1", catalog.describe("a1"));
     assertEquals("item b2", catalog.describe("b2"));
-    assertEquals(2, catalog.describeCalls());
+    assertEquals(2, catalog.runs("describe"));
     Cache<Object, Object> cache = Containers.cache(DESCRIBE);
     assertNotNull(cache, "the default cache name is package.Class.method(parameter types)");
     assertEquals("item a1", cache.get(ParametersKey.of("a1")));
@@ -47,14 +46,14 @@ class CacheResultTest extends ContainerTest {
     catalog.describe("warm");
     Containers.cache(DESCRIBE).put(ParametersKey.of("c3"), "put by hand");
     assertEquals("put by hand", catalog.describe("c3"));
-    assertEquals(1, catalog.describeCalls());
+    assertEquals(1, catalog.runs("describe"));
   }
 
   @Test
   void cacheKeyParameters_aloneMakeTheKey() {
     assertEquals(100, catalog.price("eu", "sku-1", 1));
     assertEquals(100, catalog.price("us", "sku-1", 2));
-    assertEquals(1, catalog.priceCalls());
+    assertEquals(1, catalog.runs("price"));
     assertEquals(100, Containers.cache("cdi-result-prices").get(ParametersKey.of("sku-1")));
   }
 
@@ -62,7 +61,7 @@ class CacheResultTest extends ContainerTest {
   void nullResult_isNotCached() {
     assertNull(catalog.lookup("missing"));
     assertNull(catalog.lookup("missing"));
-    assertEquals(2, catalog.lookupCalls());
+    assertEquals(2, catalog.runs("lookup"));
     assertEquals(false, Containers.cache("cdi-result-lookups").containsKey(ParametersKey.of("missing")));
   }
 
@@ -70,62 +69,35 @@ class CacheResultTest extends ContainerTest {
   void skipGet_alwaysRunsTheMethod_andCachesTheNewResult() {
     assertEquals("fresh 1", catalog.refresh("k"));
     assertEquals("fresh 2", catalog.refresh("k"));
-    assertEquals(2, catalog.refreshCalls());
+    assertEquals(2, catalog.runs("refresh"));
     assertEquals("fresh 2", Containers.cache("cdi-result-lookups").get(ParametersKey.of("k")));
   }
 
   /** Counts its executions. */
   @ApplicationScoped
-  public static class Catalog {
-    private final AtomicInteger describe = new AtomicInteger();
-    private final AtomicInteger price = new AtomicInteger();
-    private final AtomicInteger lookup = new AtomicInteger();
-    private final AtomicInteger refresh = new AtomicInteger();
+  public static class Catalog extends CountedRuns {
 
     @CacheResult
     public String describe(String sku) {
-      describe.incrementAndGet();
+      ran("describe");
       return "item " + sku;
     }
 
     @CacheResult(cacheName = "cdi-result-prices")
     public Integer price(String region, @CacheKey String sku, int quantity) {
-      price.incrementAndGet();
+      ran("price");
       return 100;
     }
 
     @CacheResult(cacheName = "cdi-result-lookups")
     public String lookup(String name) {
-      lookup.incrementAndGet();
+      ran("lookup");
       return null;
     }
 
     @CacheResult(cacheName = "cdi-result-lookups", skipGet = true)
     public String refresh(String name) {
-      return "fresh " + refresh.incrementAndGet();
-    }
-
-    int describeCalls() {
-      return describe.get();
-    }
-
-    int priceCalls() {
-      return price.get();
-    }
-
-    int lookupCalls() {
-      return lookup.get();
-    }
-
-    int refreshCalls() {
-      return refresh.get();
-    }
-
-    void reset() {
-      describe.set(0);
-      price.set(0);
-      lookup.set(0);
-      refresh.set(0);
+      return "fresh " + ran("refresh");
     }
   }
 }

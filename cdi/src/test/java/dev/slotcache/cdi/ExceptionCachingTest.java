@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import javax.cache.Cache;
 import javax.cache.annotation.CacheResult;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /** {@code @CacheResult(exceptionCacheName = …)} with {@code cachedExceptions} / {@code nonCachedExceptions}. */
 class ExceptionCachingTest extends ContainerTest {
@@ -37,13 +39,13 @@ class ExceptionCachingTest extends ContainerTest {
   void everyException_isCachedAndRethrown_whenNoListIsGiven() {
     NotFound first = assertThrows(NotFound.class, () -> directory.any("missing"));
     NotFound second = assertThrows(NotFound.class, () -> directory.any("missing"));
-    assertEquals(1, directory.calls(), "the second call rethrows the cached exception");
+    assertEquals(1, directory.runs(), "the second call rethrows the cached exception");
     assertNotSame(first, second);
     assertEquals("no missing", second.getMessage());
     assertInstanceOf(NotFound.class, Containers.cache(ERRORS).get(ParametersKey.of("missing")));
     assertThrows(Timeout.class, () -> directory.any("slow"));
     assertThrows(Timeout.class, () -> directory.any("slow"));
-    assertEquals(2, directory.calls());
+    assertEquals(2, directory.runs());
   }
 
   @Test
@@ -51,41 +53,28 @@ class ExceptionCachingTest extends ContainerTest {
     Unavailable thrown = assertThrows(Unavailable.class, () -> directory.checked("k"));
     assertEquals("k is unavailable", thrown.getMessage());
     assertThrows(Unavailable.class, () -> directory.checked("k"));
-    assertEquals(1, directory.calls());
+    assertEquals(1, directory.runs());
   }
 
-  @Test
-  void cachedExceptions_selectWhatIsCached() {
-    assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
-    assertThrows(NotFound.class, () -> directory.onlyNotFound("missing"));
-    assertEquals(1, directory.calls());
-    assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
-    assertThrows(Timeout.class, () -> directory.onlyNotFound("slow"));
-    assertEquals(3, directory.calls(), "a Timeout is not among cachedExceptions");
-    assertFalse(Containers.cache(ERRORS).containsKey(ParametersKey.of("slow")));
-  }
-
-  @Test
-  void nonCachedExceptions_excludeWhatIsNotCached() {
-    assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
-    assertThrows(Timeout.class, () -> directory.exceptTimeout("slow"));
-    assertEquals(2, directory.calls());
-    assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
-    assertThrows(NotFound.class, () -> directory.exceptTimeout("missing"));
-    assertEquals(3, directory.calls());
-  }
-
-  @Test
-  void bothLists_cacheIncludedExceptionsThatAreNotExcluded() {
-    assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
-    assertThrows(Timeout.class, () -> directory.runtimeButNotTimeout("slow"));
-    assertEquals(2, directory.calls(), "Timeout is a RuntimeException but excluded");
-    assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
-    assertThrows(NotFound.class, () -> directory.runtimeButNotTimeout("missing"));
-    assertEquals(3, directory.calls());
-    assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
-    assertThrows(Unavailable.class, () -> directory.runtimeButNotTimeout("checked"));
-    assertEquals(5, directory.calls(), "a checked exception is not a RuntimeException");
+  /**
+   * Whether an exception is cached — a second call rethrows it without running the method — by the rules of
+   * {@code cachedExceptions} and {@code nonCachedExceptions}.
+   */
+  @TestFactory
+  List<DynamicTest> exceptionRules_decideWhatIsCached() {
+    return List.of(
+        caches(true, "cachedExceptions: an exception it names", NotFound.class, "missing", directory::onlyNotFound),
+        caches(false, "cachedExceptions: an exception it does not name", Timeout.class, "slow",
+            directory::onlyNotFound),
+        caches(false, "nonCachedExceptions: an exception it names", Timeout.class, "slow", directory::exceptTimeout),
+        caches(true, "nonCachedExceptions: an exception it does not name", NotFound.class, "missing",
+            directory::exceptTimeout),
+        caches(false, "both: an included exception that is excluded too (Timeout is a RuntimeException)",
+            Timeout.class, "slow", directory::runtimeButNotTimeout),
+        caches(true, "both: an included exception that is not excluded", NotFound.class, "missing",
+            directory::runtimeButNotTimeout),
+        caches(false, "both: an exception not included (a checked exception is not a RuntimeException)",
+            Unavailable.class, "checked", directory::runtimeButNotTimeout));
   }
 
   @Test
@@ -93,10 +82,10 @@ class ExceptionCachingTest extends ContainerTest {
     assertThrows(NotFound.class, () -> directory.any("missing"));
     assertThrows(NotFound.class, () -> directory.fresh("missing"));
     assertThrows(NotFound.class, () -> directory.fresh("missing"));
-    assertEquals(3, directory.calls(), "skipGet runs the method although an exception is cached");
+    assertEquals(3, directory.runs(), "skipGet runs the method although an exception is cached");
     directory.fresh("present");
     directory.fresh("present");
-    assertEquals(5, directory.calls());
+    assertEquals(5, directory.runs());
     assertEquals("value of present", Containers.cache(VALUES).get(ParametersKey.of("present")));
   }
 
@@ -106,8 +95,29 @@ class ExceptionCachingTest extends ContainerTest {
     errors.put(ParametersKey.of("both"), new NotFound("stale"));
     Containers.cache(VALUES).put(ParametersKey.of("both"), "cached value");
     assertEquals("cached value", directory.any("both"));
-    assertEquals(0, directory.calls());
+    assertEquals(0, directory.runs());
     assertTrue(errors.containsKey(ParametersKey.of("both")));
+  }
+
+  /** A call of a {@link Directory} method with a key. */
+  @FunctionalInterface
+  private interface Lookup {
+    String call(String key) throws Unavailable;
+  }
+
+  /**
+   * A case: two calls for {@code key} both throw {@code type}; the method ran once (the second call rethrew the
+   * cached exception) and the exception cache holds the key exactly when {@code cached}.
+   */
+  private DynamicTest caches(boolean cached, String rule, Class<? extends Exception> type, String key,
+      Lookup lookup) {
+    return DynamicTest.dynamicTest(rule, () -> {
+      reset();
+      assertThrows(type, () -> lookup.call(key));
+      assertThrows(type, () -> lookup.call(key));
+      assertEquals(cached ? 1 : 2, directory.runs());
+      assertEquals(cached, Containers.cache(ERRORS).containsKey(ParametersKey.of(key)));
+    });
   }
 
   /** Thrown for keys starting with "missing". */
@@ -133,8 +143,7 @@ class ExceptionCachingTest extends ContainerTest {
 
   /** Fails by key prefix and counts its executions. */
   @ApplicationScoped
-  public static class Directory {
-    private final AtomicInteger calls = new AtomicInteger();
+  public static class Directory extends CountedRuns {
 
     @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS)
     public String any(String key) throws Unavailable {
@@ -143,7 +152,7 @@ class ExceptionCachingTest extends ContainerTest {
 
     @CacheResult(cacheName = VALUES, exceptionCacheName = ERRORS)
     public String checked(String key) throws Unavailable {
-      calls.incrementAndGet();
+      ran("checked");
       throw new Unavailable(key + " is unavailable");
     }
 
@@ -171,12 +180,12 @@ class ExceptionCachingTest extends ContainerTest {
     /** Makes sure both caches exist (through a call) and returns the exception cache. */
     Cache<Object, Object> touchCaches() throws Unavailable {
       any("warm-up");
-      calls.set(0);
+      reset();
       return Containers.cache(ERRORS);
     }
 
     private String lookup(String key) throws Unavailable {
-      calls.incrementAndGet();
+      ran("lookup");
       if (key.startsWith("missing")) {
         throw new NotFound("no " + key);
       } else if (key.startsWith("slow")) {
@@ -185,14 +194,6 @@ class ExceptionCachingTest extends ContainerTest {
         throw new Unavailable(key + " is unavailable");
       }
       return "value of " + key;
-    }
-
-    int calls() {
-      return calls.get();
-    }
-
-    void reset() {
-      calls.set(0);
     }
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.Caching;
 import javax.cache.annotation.CacheDefaults;
@@ -32,7 +31,7 @@ class QuickStartTest extends ContainerTest {
     Warehouse warehouse = bean(Warehouse.class);
     assertEquals("Product 1 (en)", catalog.find("sku-1", Locale.ENGLISH).name());
     assertEquals("Product 1 (en)", catalog.find("sku-1", Locale.GERMAN).name(), "only the sku makes the key");
-    assertEquals(1, warehouse.loads());
+    assertEquals(1, warehouse.runs("load"));
 
     catalog.save("sku-1", new Product("sku-1", "Renamed", 500));
     assertEquals("Renamed", catalog.find("sku-1", Locale.ENGLISH).name());
@@ -47,7 +46,7 @@ class QuickStartTest extends ContainerTest {
     catalog.find("sku-2", Locale.ENGLISH);
     catalog.reload();
     assertNull(products.get(ParametersKey.of("sku-2")));
-    assertEquals(2, warehouse.loads(), "sku-1 and sku-2 loaded once each; save, delete and reload never load");
+    assertEquals(2, warehouse.runs("load"), "sku-1 and sku-2 loaded once each; save, delete and reload never load");
   }
 
   /** A value: any class Kryo can copy; no Serializable needed with Slotcache. */
@@ -84,11 +83,9 @@ class QuickStartTest extends ContainerTest {
 
   /** Where products come from; counts the loads. */
   @ApplicationScoped
-  public static class Warehouse {
-    private final AtomicInteger loads = new AtomicInteger();
-
+  public static class Warehouse extends CountedRuns {
     Product load(String sku, Locale locale) {
-      loads.incrementAndGet();
+      ran("load");
       return new Product(sku, "Product " + sku.substring(4) + " (" + locale.getLanguage() + ")", 1999);
     }
 
@@ -96,10 +93,6 @@ class QuickStartTest extends ContainerTest {
     }
 
     void delete(String sku) {
-    }
-
-    int loads() {
-      return loads.get();
     }
   }
 }

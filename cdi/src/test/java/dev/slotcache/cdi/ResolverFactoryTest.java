@@ -63,7 +63,7 @@ class ResolverFactoryTest extends ContainerTest {
     service.viaBean("a");
     service.viaBean("a");
     service.viaBean("b");
-    assertEquals(2, service.calls("viaBean"));
+    assertEquals(2, service.runs("viaBean"));
     assertEquals(1, Collections.frequency(audit.asked(), "c1"), "one resolver per method, from the injected bean");
     assertEquals("viaBean a", Containers.cache("cdi-custom-c1").get(ParametersKey.of("a")));
     assertNull(Containers.cache("c1"), "the default factory was not used");
@@ -73,7 +73,7 @@ class ResolverFactoryTest extends ContainerTest {
   void factoryBean_givesTheExceptionCacheResolver() {
     assertThrows(IllegalStateException.class, () -> service.viaBeanFailing("x"));
     assertThrows(IllegalStateException.class, () -> service.viaBeanFailing("x"));
-    assertEquals(1, service.calls("viaBeanFailing"));
+    assertEquals(1, service.runs("viaBeanFailing"));
     assertTrue(audit.asked().contains("exceptions of c2: e2"));
     assertInstanceOf(IllegalStateException.class, Containers.cache("cdi-custom-e2").get(ParametersKey.of("x")));
   }
@@ -84,8 +84,8 @@ class ResolverFactoryTest extends ContainerTest {
     assertEquals("viaPlain p", service.viaPlainToo("p"), "same factory, same cache, same key");
     service.viaPlain("q");
     assertEquals(1, PlainFactory.CONSTRUCTED.get());
-    assertEquals(2, service.calls("viaPlain"));
-    assertEquals(0, service.calls("viaPlainToo"));
+    assertEquals(2, service.runs("viaPlain"));
+    assertEquals(0, service.runs("viaPlainToo"));
     assertEquals("viaPlain q", Containers.cache("cdi-plain-c3").get(ParametersKey.of("q")));
   }
 
@@ -121,7 +121,7 @@ class ResolverFactoryTest extends ContainerTest {
     assertEquals("keyedByPlain k", Containers.cache("cdi-keys").get(ParametersKey.of("plain", "k")));
     service.keyedByPlain("k");
     assertEquals(1, PlainKeys.CONSTRUCTED.get());
-    assertEquals(1, service.calls("keyedByPlain"));
+    assertEquals(1, service.runs("keyedByPlain"));
     assertTrue(audit.asked().contains("key for keyedByBean"), "the key generator bean had its injection");
   }
 
@@ -303,8 +303,7 @@ class ResolverFactoryTest extends ContainerTest {
 
   /** Counts executions per method. */
   @ApplicationScoped
-  public static class Service {
-    private final java.util.Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+  public static class Service extends CountedRuns {
 
     @CacheResult(cacheName = "c1", cacheResolverFactory = PrefixingFactory.class)
     public String viaBean(String key) {
@@ -357,13 +356,8 @@ class ResolverFactoryTest extends ContainerTest {
       return run("broken", key);
     }
 
-    int calls(String method) {
-      AtomicInteger count = calls.get(method);
-      return count == null ? 0 : count.get();
-    }
-
     private String run(String method, String key) {
-      calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+      ran(method);
       return method + " " + key;
     }
   }

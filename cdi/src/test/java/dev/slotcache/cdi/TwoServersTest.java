@@ -14,7 +14,6 @@ import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.annotation.CacheDefaults;
@@ -40,16 +39,14 @@ class TwoServersTest {
 
   static String clusterUri;
 
-  private static LocalRedisCluster cluster;
   private static WeldContainer serverA;
   private static WeldContainer serverB;
   private static Quotes quotesA;
   private static Quotes quotesB;
 
   @BeforeAll
-  static void start(LocalRedisCluster localCluster) {
-    cluster = localCluster;
-    clusterUri = localCluster.uri();
+  static void start(LocalRedisCluster cluster) {
+    clusterUri = cluster.uri();
     serverA = Containers.start(new Server("server-a"), Quotes.class, ServerCacheResolverFactory.class);
     serverB = Containers.start(new Server("server-b"), Quotes.class, ServerCacheResolverFactory.class);
     quotesA = serverA.select(Quotes.class).get();
@@ -71,15 +68,15 @@ class TwoServersTest {
   }
 
   @Test
-  void cacheResult_runsOncePerKey_acrossBothServers() {
+  void cacheResult_runsOncePerKey_acrossBothServers(LocalRedisCluster cluster) {
     for (int i = 0; i < 20; i++) {
       Quotes first = i % 2 == 0 ? quotesA : quotesB;
       Quotes second = i % 2 == 0 ? quotesB : quotesA;
       assertEquals("quote S" + i, first.quote("S" + i));
       assertEquals("quote S" + i, second.quote("S" + i));
     }
-    assertEquals(10, quotesA.computed(), "server A computed only the keys it asked for first");
-    assertEquals(10, quotesB.computed(), "server B computed only the keys it asked for first");
+    assertEquals(10, quotesA.runs(), "server A computed only the keys it asked for first");
+    assertEquals(10, quotesB.runs(), "server B computed only the keys it asked for first");
     CacheManager managerA = serverA.select(CacheManager.class).get();
     CacheManager managerB = serverB.select(CacheManager.class).get();
     assertNotEquals(managerA.getURI(), managerB.getURI());
@@ -96,12 +93,12 @@ class TwoServersTest {
   void cacheRemove_onOneServer_makesTheOtherComputeAgain() {
     quotesA.quote("X");
     quotesB.quote("X");
-    assertEquals(1, quotesA.computed() + quotesB.computed());
+    assertEquals(1, quotesA.runs() + quotesB.runs());
     quotesA.invalidate("X");
     quotesB.quote("X");
     quotesA.quote("X");
-    assertEquals(1, quotesB.computed(), "B recomputed after A's @CacheRemove");
-    assertEquals(1, quotesA.computed(), "A read B's fresh value");
+    assertEquals(1, quotesB.runs(), "B recomputed after A's @CacheRemove");
+    assertEquals(1, quotesA.runs(), "A read B's fresh value");
   }
 
   @Test
@@ -114,19 +111,18 @@ class TwoServersTest {
       quotesA.quote("Y" + i);
       quotesB.quote("Y" + i);
     }
-    assertEquals(10, quotesA.computed());
-    assertEquals(0, quotesB.computed());
+    assertEquals(10, quotesA.runs());
+    assertEquals(0, quotesB.runs());
   }
 
   /** The application: the same class on both servers. */
   @ApplicationScoped
   @CacheDefaults(cacheName = "cdi-quotes", cacheResolverFactory = ServerCacheResolverFactory.class)
-  public static class Quotes {
-    private final AtomicInteger computed = new AtomicInteger();
+  public static class Quotes extends CountedRuns {
 
     @CacheResult
     public String quote(String symbol) {
-      computed.incrementAndGet();
+      ran("quote");
       return "quote " + symbol;
     }
 
@@ -136,14 +132,6 @@ class TwoServersTest {
 
     @CacheRemoveAll
     public void invalidateAll() {
-    }
-
-    int computed() {
-      return computed.get();
-    }
-
-    void reset() {
-      computed.set(0);
     }
   }
 

@@ -86,8 +86,19 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
       addSingleton(kryo, QueryParameterBindings.NO_PARAMETER_BINDING_MEMENTO);
     }
 
+    /** Writes nothing and reads the one instance: for markers compared with {@code ==}. */
     private static void addSingleton(Kryo kryo, Object singleton) {
-      kryo.addDefaultSerializer(singleton.getClass(), new SingletonSerializer(singleton));
+      kryo.addDefaultSerializer(singleton.getClass(), new ImmutableSerializer<Object>() {
+        @Override
+        public void write(Kryo k, Output output, Object object) {
+          // the class name says it all
+        }
+
+        @Override
+        public Object read(Kryo k, Input input, Class<?> type) {
+          return singleton;
+        }
+      });
     }
   }
 
@@ -236,25 +247,6 @@ public final class HibernateKryoCustomizer implements KryoCustomizer {
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot rebuild " + MEMENTO_CLASS + ": " + e, e);
       }
-    }
-  }
-
-  /** Writes nothing and reads the one instance: for markers compared with {@code ==}. */
-  private static final class SingletonSerializer extends ImmutableSerializer<Object> {
-    private final Object instance;
-
-    SingletonSerializer(Object instance) {
-      this.instance = instance;
-    }
-
-    @Override
-    public void write(Kryo kryo, Output output, Object object) {
-      // the class name says it all
-    }
-
-    @Override
-    public Object read(Kryo kryo, Input input, Class<?> type) {
-      return instance;
     }
   }
 

@@ -2,7 +2,6 @@ package dev.slotcache.hibernate;
 
 import jakarta.persistence.Cacheable;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.OneToMany;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,10 +11,7 @@ import org.hibernate.annotations.CacheConcurrencyStrategy;
 @Entity
 @Cacheable
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
-public class Author {
-  @Id
-  private Long id;
-
+public class Author extends TestEntity {
   private String name;
 
   @OneToMany(mappedBy = "author")
@@ -26,16 +22,8 @@ public class Author {
   }
 
   public Author(Long id, String name) {
-    this.id = id;
+    super(id);
     this.name = name;
-  }
-
-  public Long getId() {
-    return id;
-  }
-
-  public String getName() {
-    return name;
   }
 
   public Set<Book> getBooks() {

@@ -3,7 +3,6 @@ package dev.slotcache.hibernate;
 import jakarta.persistence.Cacheable;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
-import jakarta.persistence.Id;
 import jakarta.persistence.ManyToOne;
 import org.hibernate.annotations.Cache;
 import org.hibernate.annotations.CacheConcurrencyStrategy;
@@ -14,15 +13,13 @@ import org.hibernate.annotations.NaturalIdCache;
 @Cacheable
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
 @NaturalIdCache
-public class Book {
-  @Id
-  private Long id;
-
+public class Book extends TestEntity {
   @NaturalId
   private String isbn;
 
   private String title;
 
+  /** Changed by bulk updates only. */
   private int copies;
 
   @ManyToOne(fetch = FetchType.LAZY)
@@ -32,18 +29,10 @@ public class Book {
   }
 
   public Book(Long id, String isbn, String title, Author author) {
-    this.id = id;
+    super(id);
     this.isbn = isbn;
     this.title = title;
     this.author = author;
-  }
-
-  public Long getId() {
-    return id;
-  }
-
-  public String getIsbn() {
-    return isbn;
   }
 
   public String getTitle() {
@@ -56,13 +45,5 @@ public class Book {
 
   public int getCopies() {
     return copies;
-  }
-
-  public void setCopies(int copies) {
-    this.copies = copies;
-  }
-
-  public Author getAuthor() {
-    return author;
   }
 }

@@ -3,7 +3,6 @@ package dev.slotcache.hibernate;
 import jakarta.persistence.Cacheable;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import org.hibernate.annotations.Cache;
 import org.hibernate.annotations.CacheConcurrencyStrategy;
 
@@ -11,10 +10,7 @@ import org.hibernate.annotations.CacheConcurrencyStrategy;
 @Entity
 @Cacheable
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
-public class Counter {
-  @Id
-  private Long id;
-
+public class Counter extends TestEntity {
   @Column(name = "val")
   private long value;
 
@@ -22,12 +18,8 @@ public class Counter {
   }
 
   public Counter(Long id, long value) {
-    this.id = id;
+    super(id);
     this.value = value;
-  }
-
-  public Long getId() {
-    return id;
   }
 
   public long getValue() {

@@ -321,24 +321,7 @@ class KryoCodecTest {
     }
   }
 
-  static final class Pair {
-    final String left;
-    final String right;
-
-    Pair(String left, String right) {
-      this.left = left;
-      this.right = right;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Pair p && p.left.equals(left) && p.right.equals(right);
-    }
-
-    @Override
-    public int hashCode() {
-      return left.hashCode() ^ right.hashCode();
-    }
+  record Pair(String left, String right) {
   }
 
   static final class Node {

@@ -52,23 +52,15 @@ class DeclarativeExpiryTest extends ClusterTest {
 
   @Test
   void perCacheExpiry_replacesTheManagerWideOneAsAGroup() {
-    open("", "slotcache.expire-after-write", "90s", "slotcache.cache.sessions.expire-after-access", "30s");
+    open("", "slotcache.expire-after-write", "90s", "slotcache.cache.sessions.expire-after-access", "30s",
+        "slotcache.cache.sessions.segments", "32");
     Cache<String, String> sessions = declared.createCache("sessions", new MutableConfiguration<>());
+    assertEquals(32, SlotcacheConfiguration.of(sessions).getSegments(), "a cache's own settings apply together");
     sessions.put("k", "v");
     long ttl = pttl("sessions", "k");
     assertTrue(ttl > 20_000 && ttl <= 30_000, "pttl " + ttl);
     assertPolicy(sessions, TouchedExpiryPolicy.class, 30_000);
     assertPolicy(declared.createCache("others", new MutableConfiguration<>()), ModifiedExpiryPolicy.class, 90_000);
-  }
-
-  @Test
-  void perCacheSettings_giveAnUnconfiguredCacheItsTtlAndSegments() {
-    open("", "slotcache.cache.declared.expire-after-write", "90s", "slotcache.cache.declared.segments", "32");
-    Cache<String, String> cache = declared.createCache("declared", new MutableConfiguration<>());
-    cache.put("k", "v");
-    assertEquals(32, SlotcacheConfiguration.of(cache).getSegments());
-    long ttl = pttl("declared", "k");
-    assertTrue(ttl > 80_000 && ttl <= 90_000, "pttl " + ttl);
   }
 
   @Test

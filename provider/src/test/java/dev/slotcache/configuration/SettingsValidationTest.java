@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.slotcache.spi.SlotcacheCachingProvider;
-import dev.slotcache.testkit.LocalRedisCluster;
-import dev.slotcache.testkit.RedisClusterExtension;
+import dev.slotcache.ClusterTest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,41 +16,18 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
  * Every setting, manager-wide and per cache, is checked when the CacheManager is created: before any cache
  * exists and before any connection is made.
  */
-@ExtendWith(RedisClusterExtension.class)
-class SettingsValidationTest {
-
-  private final SlotcacheCachingProvider provider = new SlotcacheCachingProvider();
-  private LocalRedisCluster cluster;
-  private final List<CacheManager> managers = new ArrayList<>();
-
-  @BeforeEach
-  void cluster(LocalRedisCluster cluster) {
-    this.cluster = cluster;
-  }
-
-  @AfterEach
-  void closeManagers() {
-    for (CacheManager manager : managers) {
-      for (String name : manager.getCacheNames()) {
-        manager.destroyCache(name);
-      }
-    }
-    provider.close();
-  }
+class SettingsValidationTest extends ClusterTest {
 
   @Test
   void badManagerWideValues_failWhenTheManagerIsCreated_namingKeyValueAndWhatIsAllowed() {
-    String[][] cases = {
+    assertEachRefused(new String[][] {
         // key, bad value, part of the message that says what is allowed
         {"slotcache.segments", "0", "1 to 16384"},
         {"slotcache.segments", "many", "1 to 16384"},
@@ -70,23 +45,15 @@ class SettingsValidationTest {
         {"slotcache.client-name", "my app", "without spaces"},
         {"slotcache.codec.allowed-classes", "com.acme.Order;com.acme.Line", "class patterns"},
         {"slotcache.expire-after-write", "-1s", "duration"},
-    };
-    List<Executable> checks = new ArrayList<>();
-    for (String[] c : cases) {
-      checks.add(() -> {
-        CacheException e = refused(c[0], c[1]);
-        assertMessage(e, c[0], "'" + c[1] + "'", c[2]);
-      });
-    }
-    assertAll(checks);
+    });
   }
 
   @Test
   void badPerCacheValues_failWhenTheManagerIsCreated() {
-    assertMessage(refused("slotcache.cache.orders.segments", "0"),
-        "slotcache.cache.orders.segments", "'0'", "1 to 16384");
-    assertMessage(refused("slotcache.cache.orders.max-ttl", "1 hour"),
-        "slotcache.cache.orders.max-ttl", "'1 hour'", "positive duration");
+    assertEachRefused(new String[][] {
+        {"slotcache.cache.orders.segments", "0", "1 to 16384"},
+        {"slotcache.cache.orders.max-ttl", "1 hour", "positive duration"},
+    });
   }
 
   @Test
@@ -165,14 +132,17 @@ class SettingsValidationTest {
   }
 
   private CacheManager open(String... keyValues) {
-    Properties properties = new Properties();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      properties.setProperty(keyValues[i], keyValues[i + 1]);
+    return openManager(URI.create(cluster.uri() + "/v-" + UUID.randomUUID().toString().substring(0, 8)),
+        properties(keyValues));
+  }
+
+  /** Each case — key, bad value, part of the message that says what is allowed — fails naming all three. */
+  private void assertEachRefused(String[][] cases) {
+    List<Executable> checks = new ArrayList<>();
+    for (String[] c : cases) {
+      checks.add(() -> assertMessage(refused(c[0], c[1]), c[0], "'" + c[1] + "'", c[2]));
     }
-    URI uri = URI.create(cluster.uri() + "/v-" + UUID.randomUUID().toString().substring(0, 8));
-    CacheManager manager = provider.getCacheManager(uri, getClass().getClassLoader(), properties);
-    managers.add(manager);
-    return manager;
+    assertAll(checks);
   }
 
   private CacheException refused(String... keyValues) {

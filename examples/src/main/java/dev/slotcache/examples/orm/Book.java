@@ -24,10 +24,6 @@ public class Book {
     this.title = title;
   }
 
-  public Long getId() {
-    return id;
-  }
-
   public String getTitle() {
     return title;
   }

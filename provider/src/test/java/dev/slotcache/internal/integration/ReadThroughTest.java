@@ -9,24 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.ClusterTest;
-import java.util.ArrayList;
+import dev.slotcache.EventLog;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.configuration.FactoryBuilder;
-import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryListener;
-import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
-import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CompletionListenerFuture;
 import javax.cache.processor.EntryProcessorException;
@@ -42,7 +36,7 @@ class ReadThroughTest extends ClusterTest {
 
   private final RecordingLoader loader = new RecordingLoader();
   private final RecordingWriter writer = new RecordingWriter();
-  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final EventLog events = new EventLog();
   private Cache<String, String> cache;
 
   @BeforeEach
@@ -51,10 +45,8 @@ class ReadThroughTest extends ClusterTest {
         .setTypes(String.class, String.class)
         .setReadThrough(true).setCacheLoaderFactory(new FactoryBuilder.SingletonFactory<>(loader))
         .setWriteThrough(true).setCacheWriterFactory(new FactoryBuilder.SingletonFactory<>(writer))
-        .setExpiryPolicyFactory(FactoryBuilder.factoryOf(HourOnCreationMinuteOnUpdate.class))
-        .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-            new FactoryBuilder.SingletonFactory<CacheEntryListener<? super String, ? super String>>(
-                new EventLog(events)), null, false, true));
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_HOUR))
+        .addCacheEntryListenerConfiguration(events.configuration(true, true));
     cache = manager.createCache("read-through", configuration);
   }
 
@@ -70,7 +62,7 @@ class ReadThroughTest extends ClusterTest {
   void get_keyTheLoaderHasNothingFor_isNullAndNothingIsStored() {
     assertNull(cache.get("none"));
     assertFalse(cache.containsKey("none"));
-    assertEquals(List.of(), events);
+    assertEquals(List.of(), events.take());
   }
 
   @Test
@@ -82,9 +74,7 @@ class ReadThroughTest extends ClusterTest {
 
   @Test
   void getAll_loadsTheMissingKeysInOneCall_andStoresWhatTheLoaderHas() {
-    cache.put("a", "mine");
-    writer.forget();
-    events.clear();
+    given("a", "mine");
     Set<String> keys = new LinkedHashSet<>(List.of("a", "b", "none"));
     assertEquals(Map.of("a", "mine", "b", "loaded b"), cache.getAll(keys));
     assertEquals(List.of(List.of("b", "none")), loader.calls());
@@ -123,9 +113,7 @@ class ReadThroughTest extends ClusterTest {
 
   @Test
   void loadAll_loadsOnlyTheKeysThatAreMissing() throws Exception {
-    cache.put("a", "mine");
-    writer.forget();
-    events.clear();
+    given("a", "mine");
     loadAll(false, "a", "b");
     assertEquals(List.of(List.of("b")), loader.calls());
     assertEquals("mine", cache.get("a"));
@@ -134,16 +122,12 @@ class ReadThroughTest extends ClusterTest {
 
   @Test
   void loadAll_replacingExistingValues_loadsEveryKey_andReplacesAsAnUpdate() throws Exception {
-    cache.put("a", "mine");
-    writer.forget();
-    events.clear();
+    given("a", "mine");
     loadAll(true, "a", "b");
     assertEquals(List.of(List.of("a", "b")), loader.calls());
     assertEquals("loaded a", cache.get("a"));
     assertEquals("loaded b", cache.get("b"));
-    long ttl = pttl(cache, "a");
-    assertTrue(ttl > 0 && ttl <= 60_000, "a replaced value gets the update TTL, pttl " + ttl);
-    assertEquals(List.of("UPDATED a=loaded a", "CREATED b=loaded b"), events);
+    assertEquals(List.of("UPDATED a loaded a mine", "CREATED b loaded b null"), events.take());
     assertEquals(List.of(), writer.calls(), "loads are not written through");
   }
 
@@ -165,6 +149,13 @@ class ReadThroughTest extends ClusterTest {
     assertFalse(plain.containsKey("a"));
   }
 
+  /** {@code key=value} in the cache, then the writer's and the listener's records cleared. */
+  private void given(String key, String value) {
+    cache.put(key, value);
+    writer.forget();
+    events.take();
+  }
+
   private void loadAll(boolean replaceExistingValues, String... keys) throws Exception {
     CompletionListenerFuture done = new CompletionListenerFuture();
     cache.loadAll(new LinkedHashSet<>(List.of(keys)), replaceExistingValues, done);
@@ -175,46 +166,7 @@ class ReadThroughTest extends ClusterTest {
   private void assertCreatedByLoad(String key) {
     long ttl = pttl(cache, key);
     assertTrue(ttl > 3_500_000 && ttl <= 3_600_000, key + " has the creation TTL, pttl " + ttl);
-    assertEquals(List.of("CREATED " + key + "=loaded " + key), events);
+    assertEquals(List.of("CREATED " + key + " loaded " + key + " null"), events.take());
     assertEquals(List.of(), writer.calls(), "loads are not written through");
-  }
-
-  /** One hour from creation, one minute from an update. */
-  public static final class HourOnCreationMinuteOnUpdate implements ExpiryPolicy {
-    @Override
-    public Duration getExpiryForCreation() {
-      return Duration.ONE_HOUR;
-    }
-
-    @Override
-    public Duration getExpiryForAccess() {
-      return null;
-    }
-
-    @Override
-    public Duration getExpiryForUpdate() {
-      return Duration.ONE_MINUTE;
-    }
-  }
-
-  /** Notes created and updated events, synchronously. */
-  private record EventLog(List<String> events)
-      implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String> {
-
-    @Override
-    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> created) {
-      note(created);
-    }
-
-    @Override
-    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> updated) {
-      note(updated);
-    }
-
-    private void note(Iterable<CacheEntryEvent<? extends String, ? extends String>> batch) {
-      List<String> lines = new ArrayList<>();
-      batch.forEach(e -> lines.add(e.getEventType() + " " + e.getKey() + "=" + e.getValue()));
-      events.addAll(lines);
-    }
   }
 }

@@ -44,13 +44,13 @@ class MBeanNamesTest {
   private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
   private static final List<String> HOSTILE = List.of("a*", "x{y}", "a,b", "k=v", "a:b", "\"q\"", "?", "line\nbreak");
 
+  private static final CachingProvider PROVIDER = Caching.getCachingProvider();
+
   private static LocalRedisCluster cluster;
-  private static CachingProvider provider;
 
   @BeforeAll
   static void createAclUser(LocalRedisCluster shared) {
     cluster = shared;
-    provider = Caching.getCachingProvider();
     for (LocalRedisCluster.Node node : cluster.nodes()) {
       try (Jedis jedis = node.connect()) {
         jedis.aclSetUser(USER, "on", ">" + PASSWORD, "~*", "&*", "+@all");
@@ -84,53 +84,59 @@ class MBeanNamesTest {
 
   @TestFactory
   List<DynamicTest> createCache_withStatisticsAndManagement_registersBothBeans_withoutThePassword() {
-    List<DynamicTest> tests = new ArrayList<>();
-    for (String name : HOSTILE) {
-      tests.add(DynamicTest.dynamicTest(printable(name), () -> {
-        String namespace = freshNamespace();
-        try (CacheManager manager = provider.getCacheManager(uriWithCredentials(namespace),
-            getClass().getClassLoader(), new Properties())) {
-          Cache<String, String> cache = manager.createCache(name, configuration(true));
-          assertBothBeansWork(namespace, name, cache);
-          manager.destroyCache(name);
-          assertEquals(Set.of(), beansOf(namespace), "beans left after destroyCache");
-        }
-      }));
-    }
-    return tests;
+    return forEveryHostileName((name, namespace) -> {
+      try (CacheManager manager = openWithCredentials(namespace)) {
+        Cache<String, String> cache = manager.createCache(name, configuration(true));
+        assertBothBeansWork(namespace, name, cache);
+        manager.destroyCache(name);
+        assertEquals(Set.of(), beansOf(namespace), "beans left after destroyCache");
+      }
+    });
   }
 
   @TestFactory
   List<DynamicTest> enableStatisticsAndManagement_later_registersBothBeans_withoutThePassword() {
+    return forEveryHostileName((name, namespace) -> {
+      CacheManager manager = openWithCredentials(namespace);
+      try {
+        Cache<String, String> cache = manager.createCache(name, configuration(false));
+        assertEquals(Set.of(), beansOf(namespace));
+        manager.enableStatistics(name, true);
+        manager.enableManagement(name, true);
+        assertBothBeansWork(namespace, name, cache);
+        manager.enableStatistics(name, false);
+        manager.enableManagement(name, false);
+        assertEquals(Set.of(), beansOf(namespace), "beans left after switching off");
+        manager.enableStatistics(name, true);
+        manager.enableManagement(name, true);
+        assertEquals(2, beansOf(namespace).size());
+      } finally {
+        manager.close();
+      }
+      assertEquals(Set.of(), beansOf(namespace), "beans left after close");
+      try (CacheManager again = openWithCredentials(namespace)) {
+        again.destroyCache(name);
+      }
+    });
+  }
+
+  /** A test of each hostile cache name, each on a fresh namespace. */
+  private static List<DynamicTest> forEveryHostileName(HostileNameTest test) {
     List<DynamicTest> tests = new ArrayList<>();
     for (String name : HOSTILE) {
-      tests.add(DynamicTest.dynamicTest(printable(name), () -> {
-        String namespace = freshNamespace();
-        CacheManager manager = provider.getCacheManager(uriWithCredentials(namespace), getClass().getClassLoader(),
-            new Properties());
-        try {
-          Cache<String, String> cache = manager.createCache(name, configuration(false));
-          assertEquals(Set.of(), beansOf(namespace));
-          manager.enableStatistics(name, true);
-          manager.enableManagement(name, true);
-          assertBothBeansWork(namespace, name, cache);
-          manager.enableStatistics(name, false);
-          manager.enableManagement(name, false);
-          assertEquals(Set.of(), beansOf(namespace), "beans left after switching off");
-          manager.enableStatistics(name, true);
-          manager.enableManagement(name, true);
-          assertEquals(2, beansOf(namespace).size());
-        } finally {
-          manager.close();
-        }
-        assertEquals(Set.of(), beansOf(namespace), "beans left after close");
-        try (CacheManager again = provider.getCacheManager(uriWithCredentials(namespace), getClass().getClassLoader(),
-            new Properties())) {
-          again.destroyCache(name);
-        }
-      }));
+      tests.add(DynamicTest.dynamicTest(printable(name), () -> test.run(name, freshNamespace())));
     }
     return tests;
+  }
+
+  /** One test of a hostile cache name on a namespace of its own. */
+  @FunctionalInterface
+  private interface HostileNameTest {
+    void run(String cacheName, String namespace) throws Exception;
+  }
+
+  private CacheManager openWithCredentials(String namespace) {
+    return PROVIDER.getCacheManager(uriWithCredentials(namespace), getClass().getClassLoader(), new Properties());
   }
 
   @Test
@@ -138,7 +144,7 @@ class MBeanNamesTest {
     String namespace = freshNamespace();
     Properties properties = new Properties();
     properties.setProperty("slotcache.uri", cluster.uri());
-    try (CacheManager manager = provider.getCacheManager(URI.create("urn:slotcache:" + namespace),
+    try (CacheManager manager = PROVIDER.getCacheManager(URI.create("urn:slotcache:" + namespace),
         getClass().getClassLoader(), properties)) {
       manager.createCache("a,b=c:d", configuration(true));
       // Built exactly as the JCache TCK builds it.
@@ -154,7 +160,7 @@ class MBeanNamesTest {
   @Test
   void namesThatMapToOneBeanName_firstKeepsTheBean_secondIsWarnedAbout() throws JMException {
     String namespace = freshNamespace();
-    try (CacheManager manager = provider.getCacheManager(URI.create(cluster.uri() + "/" + namespace),
+    try (CacheManager manager = PROVIDER.getCacheManager(URI.create(cluster.uri() + "/" + namespace),
         getClass().getClassLoader(), new Properties());
         LogCapture log = new LogCapture()) {
       Cache<String, String> first = manager.createCache("a,b", configuration(true));

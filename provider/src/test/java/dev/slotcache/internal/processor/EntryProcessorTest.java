@@ -13,21 +13,14 @@ import javax.cache.Cache;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 import javax.cache.processor.MutableEntry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code invoke} and {@code invokeAll}: what a processor does to its entry, and how its failures show. */
 class EntryProcessorTest extends ClusterTest {
 
-  private Cache<String, String> cache;
-
-  @BeforeEach
-  void createCache() {
-    cache = stringCache("processed");
-  }
-
   @Test
   void invoke_createsUpdatesAndRemoves() {
+    Cache<String, String> cache = stringCache("processed");
     assertEquals("created", cache.invoke("a", (entry, args) -> {
       assertFalse(entry.exists());
       entry.setValue("1");
@@ -49,6 +42,7 @@ class EntryProcessorTest extends ClusterTest {
 
   @Test
   void invoke_processorException_isWrappedAndChangesNothing() {
+    Cache<String, String> cache = stringCache("processed");
     cache.put("a", "1");
     EntryProcessorException e = assertThrows(EntryProcessorException.class, () -> cache.invoke("a", (entry, args) -> {
       entry.setValue("2");
@@ -60,6 +54,7 @@ class EntryProcessorTest extends ClusterTest {
 
   @Test
   void invokeAll_returnsNonNullResults_andAppliesWrites() {
+    Cache<String, String> cache = stringCache("processed");
     Set<String> keys = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       cache.put("k" + i, Integer.toString(i));
@@ -86,6 +81,7 @@ class EntryProcessorTest extends ClusterTest {
 
   @Test
   void invokeAll_failingProcessor_reportsPerKey() {
+    Cache<String, String> cache = stringCache("processed");
     cache.put("good", "1");
     cache.put("bad", "2");
     Map<String, EntryProcessorResult<String>> results = cache.invokeAll(Set.of("good", "bad"), (entry, args) -> {
