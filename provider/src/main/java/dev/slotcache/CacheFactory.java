@@ -21,24 +21,8 @@ import javax.cache.integration.CacheWriter;
  * factories, chooses once the read and write paths their kind needs, and hands everything to the cache's
  * constructor. Assembly only; the cache carries the behaviour.
  */
-final class CacheFactory {
-
-  private final CacheOwner owner;
-  private final Codec codec;
-  private final ClassLoader classLoader;
-  private final int maxValueBytes;
-  private final int invokeRetries;
-  private final Duration retryTime;
-
-  CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int maxValueBytes, int invokeRetries,
-      Duration retryTime) {
-    this.owner = owner;
-    this.codec = codec;
-    this.classLoader = classLoader;
-    this.maxValueBytes = maxValueBytes;
-    this.invokeRetries = invokeRetries;
-    this.retryTime = retryTime;
-  }
+record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int maxValueBytes, int invokeRetries,
+    Duration retryTime) {
 
   /** A cache named {@code name} over {@code store}, configured by (a copy of) {@code given}. */
   <K, V> SlotcacheCache<K, V> create(String name, SlotcacheConfiguration<K, V> given, CacheStore store) {
@@ -70,7 +54,8 @@ final class CacheFactory {
         processorLoads, invokeRetries, retryTime, cacheWriter == null && loader == null);
     CacheParts<K, V> parts = new CacheParts<>(name, owner, configuration, store, values, expiryPolicy, expiry,
         ReadPath.of(expiry, store), TtlWrites.of(expiry, store),
-        ConditionalWrites.of(store, expiry, values, writer, cacheWriter != null, invokeRetries), writer,
+        ConditionalWrites.of(new ConditionalWrites.Parts<>(store, expiry, values, writer, invokeRetries),
+            cacheWriter != null), writer,
         cacheWriter != null, loader, events, statistics, mbeans, invocations);
     return readThrough ? new LoadingSlotcacheCache<>(parts) : new SlotcacheCache<>(parts);
   }

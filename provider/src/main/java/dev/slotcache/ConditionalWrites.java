@@ -27,19 +27,21 @@ abstract class ConditionalWrites<K, V> {
   final WriteThrough<K, V> writer;
   final int retries;
 
-  ConditionalWrites(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
+  /** What both kinds work with. */
+  record Parts<K, V>(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
       int retries) {
-    this.store = store;
-    this.expiry = expiry;
-    this.values = values;
-    this.writer = writer;
-    this.retries = retries;
   }
 
-  static <K, V> ConditionalWrites<K, V> of(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values,
-      WriteThrough<K, V> writer, boolean writesThrough, int retries) {
-    return expiry.isPure() && !writesThrough ? new Atomic<>(store, expiry, values, writer, retries)
-        : new CheckedFirst<>(store, expiry, values, writer, retries);
+  ConditionalWrites(Parts<K, V> parts) {
+    this.store = parts.store();
+    this.expiry = parts.expiry();
+    this.values = parts.values();
+    this.writer = parts.writer();
+    this.retries = parts.retries();
+  }
+
+  static <K, V> ConditionalWrites<K, V> of(Parts<K, V> parts, boolean writesThrough) {
+    return parts.expiry().isPure() && !writesThrough ? new Atomic<>(parts) : new CheckedFirst<>(parts);
   }
 
   /** Stores {@code record} if the key is absent. */
@@ -86,9 +88,8 @@ abstract class ConditionalWrites<K, V> {
 
   /** No writer, a standard policy: one command or script each. */
   static final class Atomic<K, V> extends ConditionalWrites<K, V> {
-    Atomic(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
-        int retries) {
-      super(store, expiry, values, writer, retries);
+    Atomic(Parts<K, V> parts) {
+      super(parts);
     }
 
     @Override
@@ -125,9 +126,8 @@ abstract class ConditionalWrites<K, V> {
 
   /** A writer, or a policy asked only what applies: the condition first, then the writer, then the write. */
   static final class CheckedFirst<K, V> extends ConditionalWrites<K, V> {
-    CheckedFirst(CacheStore store, ExpiryDecisions expiry, EntryValues<K, V> values, WriteThrough<K, V> writer,
-        int retries) {
-      super(store, expiry, values, writer, retries);
+    CheckedFirst(Parts<K, V> parts) {
+      super(parts);
     }
 
     @Override

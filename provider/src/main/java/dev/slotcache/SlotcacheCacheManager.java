@@ -326,22 +326,18 @@ public final class SlotcacheCacheManager implements CacheManager {
 
   @Override
   public void enableManagement(String cacheName, boolean enabled) {
-    requireNotClosed();
-    requireNonNull(cacheName, "cacheName");
-    SlotcacheCache<?, ?> cache = caches.get(cacheName);
-    if (cache != null) {
-      cache.setManagementEnabled(enabled);
-    }
+    openCache(cacheName).ifPresent(cache -> cache.setManagementEnabled(enabled));
   }
 
   @Override
   public void enableStatistics(String cacheName, boolean enabled) {
+    openCache(cacheName).ifPresent(cache -> cache.setStatisticsEnabled(enabled));
+  }
+
+  /** A cache this manager has open (what enableManagement and enableStatistics act on). */
+  private java.util.Optional<SlotcacheCache<?, ?>> openCache(String cacheName) {
     requireNotClosed();
-    requireNonNull(cacheName, "cacheName");
-    SlotcacheCache<?, ?> cache = caches.get(cacheName);
-    if (cache != null) {
-      cache.setStatisticsEnabled(enabled);
-    }
+    return java.util.Optional.ofNullable(caches.get(requireNonNull(cacheName, "cacheName")));
   }
 
   @Override

@@ -1,15 +1,9 @@
 package dev.slotcache.benchmarks;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.VerboseMode;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link ClusterBenchmark} at 1 and 8 threads against one cluster (a throwaway local one, or
@@ -71,20 +65,7 @@ public final class RatioReport {
 
   /** Throughput (op/s) of one benchmark method in a fresh fork. */
   private static double score(String uri, String method, String size, int threads) throws RunnerException {
-    int seconds = Integer.getInteger("bench.time", 2);
-    OptionsBuilder options = new OptionsBuilder();
-    options.include(ClusterBenchmark.class.getName().replace(".", "\\.") + "\\." + method + "$")
-        .param("valueSize", size)
-        .forks(1)
-        .threads(threads)
-        .warmupIterations(Integer.getInteger("bench.warmup", 1))
-        .warmupTime(TimeValue.seconds(seconds))
-        .measurementIterations(Integer.getInteger("bench.iterations", 2))
-        .measurementTime(TimeValue.seconds(seconds))
-        .verbosity(VerboseMode.SILENT)
-        .jvmArgsAppend("-Dbench.uri=" + uri, "-Xmx1g");
-    Collection<RunResult> results = new Runner(options.build()).run();
-    return results.iterator().next().getPrimaryResult().getScore();
+    return ForkedThroughput.measure(uri, ClusterBenchmark.class, method, "valueSize", size, threads, 2);
   }
 
   private static String oursName(String operation) {

@@ -16,23 +16,22 @@ public final class ReadThrough<K, V> {
 
   /** The loaded value, or null when the loader has none. */
   public V load(K key) {
-    try {
-      return loader.load(key);
-    } catch (CacheLoaderException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new CacheLoaderException("the cache loader failed to load", e);
-    }
+    return calling(() -> loader.load(key), "the cache loader failed to load");
   }
 
   /** The loaded values (entries with null values mean "none"). */
   public Map<K, V> loadAll(Iterable<? extends K> keys) {
+    return calling(() -> loader.loadAll(keys), "the cache loader failed to load all");
+  }
+
+  /** A call of the loader: its failure as a {@link CacheLoaderException}. */
+  private static <T> T calling(java.util.function.Supplier<T> call, String failure) {
     try {
-      return loader.loadAll(keys);
+      return call.get();
     } catch (CacheLoaderException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new CacheLoaderException("the cache loader failed to load all", e);
+      throw new CacheLoaderException(failure, e);
     }
   }
 
