@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -129,6 +130,54 @@ final class NodeFanOut {
         }, e -> failure(operation, cluster.ownerOf(JedisClusterCRC16.getSlot(segment.redisKey(0))), e));
       }
     }
+  }
+
+  /** A batch of one command per key; {@link #read} sees each reply with the key's position in the caller's list. */
+  interface KeyWork {
+    default void prepare(Pipeline pipeline, byte[] firstKey) {
+    }
+
+    Response<?> send(Pipeline pipeline, byte[] redisKey, int index);
+
+    Object alone(UnifiedJedis client, byte[] redisKey, int index);
+
+    /** Takes in one reply; by default only checks that it is no error. */
+    default void read(Object reply, int index) {
+    }
+  }
+
+  /** Runs {@code work} for every key of {@code keys}: {@link #forEachSegment} with one command per key. */
+  void forEachKey(String operation, List<byte[]> keys, KeyWork work) {
+    forEachSegment(operation, keys, new SegmentWork() {
+      @Override
+      public void prepare(Pipeline pipeline, byte[] firstKey) {
+        work.prepare(pipeline, firstKey);
+      }
+
+      @Override
+      public Object send(Pipeline pipeline, Segment segment) {
+        Response<?>[] replies = new Response<?>[segment.size()];
+        for (int i = 0; i < replies.length; i++) {
+          replies[i] = work.send(pipeline, segment.redisKey(i), segment.index(i));
+        }
+        return replies;
+      }
+
+      @Override
+      public void read(Segment segment, Object sent) {
+        Response<?>[] replies = (Response<?>[]) sent;
+        for (int i = 0; i < replies.length; i++) {
+          work.read(replies[i].get(), segment.index(i));
+        }
+      }
+
+      @Override
+      public void alone(UnifiedJedis client, Segment segment) {
+        for (int i = 0; i < segment.size(); i++) {
+          work.read(work.alone(client, segment.redisKey(i), segment.index(i)), segment.index(i));
+        }
+      }
+    });
   }
 
   /** The master that owns {@code slot}, renewing the slot map once when it names none. */

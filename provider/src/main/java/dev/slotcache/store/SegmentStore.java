@@ -1,7 +1,6 @@
 package dev.slotcache.store;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -209,7 +208,7 @@ public class SegmentStore implements CacheStore {
     }
     byte[][] results = new byte[keys.size()][];
     GetExParams params = ttl == Ttl.EXPIRE_NOW ? null : getExParams(ttl);
-    forEachKey("getAll", keys, new KeyWork() {
+    fanOut.forEachKey("getAll", keys, new NodeFanOut.KeyWork() {
       @Override
       public Response<?> send(Pipeline pipeline, byte[] redisKey, int index) {
         return params == null ? pipeline.getDel(redisKey) : pipeline.getEx(redisKey, params);
@@ -232,7 +231,7 @@ public class SegmentStore implements CacheStore {
   public boolean[] compareAndSetAll(List<byte[]> keys, List<byte[]> expectedHeaders, List<byte[]> records,
       long[] ttls) {
     boolean[] applied = new boolean[keys.size()];
-    forEachKey("invokeAll", keys, new KeyWork() {
+    fanOut.forEachKey("invokeAll", keys, new NodeFanOut.KeyWork() {
       @Override
       public void prepare(Pipeline pipeline, byte[] firstKey) {
         pipeline.scriptLoad(Script.COMPARE_AND_SET.source, firstKey);
@@ -263,7 +262,7 @@ public class SegmentStore implements CacheStore {
   public void putAll(List<byte[]> keys, List<byte[]> records, long creationTtl, long updateTtl) {
     SetParams plain = plainSet(creationTtl, updateTtl);
     byte[][] scriptArgs = {null, mode(creationTtl), mode(updateTtl), flag(false)};
-    forEachKey("putAll", keys, new KeyWork() {
+    fanOut.forEachKey("putAll", keys, new NodeFanOut.KeyWork() {
       @Override
       public void prepare(Pipeline pipeline, byte[] firstKey) {
         if (plain == null) {
@@ -318,53 +317,6 @@ public class SegmentStore implements CacheStore {
   @Override
   public void clear() {
     listing.clear();
-  }
-
-  /** A batch of one command per key; {@link #read} sees each reply with the key's position in the caller's list. */
-  private interface KeyWork {
-    default void prepare(Pipeline pipeline, byte[] firstKey) {
-    }
-
-    Response<?> send(Pipeline pipeline, byte[] redisKey, int index);
-
-    Object alone(UnifiedJedis client, byte[] redisKey, int index);
-
-    /** Takes in one reply; by default only checks that it is no error. */
-    default void read(Object reply, int index) {
-    }
-  }
-
-  private void forEachKey(String operation, List<byte[]> keys, KeyWork work) {
-    fanOut.forEachSegment(operation, keys, new NodeFanOut.SegmentWork() {
-      @Override
-      public void prepare(Pipeline pipeline, byte[] firstKey) {
-        work.prepare(pipeline, firstKey);
-      }
-
-      @Override
-      public Object send(Pipeline pipeline, NodeFanOut.Segment segment) {
-        Response<?>[] replies = new Response<?>[segment.size()];
-        for (int i = 0; i < replies.length; i++) {
-          replies[i] = work.send(pipeline, segment.redisKey(i), segment.index(i));
-        }
-        return replies;
-      }
-
-      @Override
-      public void read(NodeFanOut.Segment segment, Object sent) {
-        Response<?>[] replies = (Response<?>[]) sent;
-        for (int i = 0; i < replies.length; i++) {
-          work.read(replies[i].get(), segment.index(i));
-        }
-      }
-
-      @Override
-      public void alone(UnifiedJedis client, NodeFanOut.Segment segment) {
-        for (int i = 0; i < segment.size(); i++) {
-          work.read(work.alone(client, segment.redisKey(i), segment.index(i)), segment.index(i));
-        }
-      }
-    });
   }
 
   // ---------------------------------------------------------------- plumbing
