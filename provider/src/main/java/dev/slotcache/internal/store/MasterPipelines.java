@@ -1,7 +1,9 @@
 package dev.slotcache.internal.store;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
@@ -13,101 +15,141 @@ import redis.clients.jedis.providers.ClusterConnectionProvider;
  * master's pipeline, then {@link #sync()} flushes every connection before it reads any reply, so the masters work
  * at the same time without a thread hand-off (which costs more than the round trip on a small machine).
  *
- * <p>A master whose connection, write or read fails is {@linkplain #failures() recorded} and left out from then on;
- * the others go on. {@link #close()} returns the connections; one with replies still unread is discarded, never
- * returned to the pool. Confined to one thread.
+ * <p>Masters are numbered in the order they are first named ({@link #master}). A master whose connection, write or
+ * read fails is recorded ({@link #failures()}) and left out from then on; the others go on. {@link #close()} returns
+ * the connections; one with replies still unread is discarded, never returned to the pool. Confined to one thread.
  */
 final class MasterPipelines implements AutoCloseable {
 
   private final ClusterConnectionProvider provider;
-  private final Map<HostAndPort, Pipeline> pipelines = new LinkedHashMap<>(8);
-  private final Map<HostAndPort, Connection> connections = new LinkedHashMap<>(8);
-  private final Map<HostAndPort, JedisException> failures = new LinkedHashMap<>(4);
+  private HostAndPort[] masters = new HostAndPort[4];
+  private Connection[] connections = new Connection[4];
+  private Pipeline[] pipelines = new Pipeline[4];
+  private JedisException[] failures = new JedisException[4];
+  private int count;
 
   MasterPipelines(ClusterConnectionProvider provider) {
     this.provider = provider;
   }
 
-  /** The pipeline to {@code master}, on a connection from its pool; null when that master has failed. */
-  Pipeline on(HostAndPort master) {
-    Pipeline pipeline = pipelines.get(master);
-    if (pipeline != null || failures.containsKey(master)) {
-      return pipeline;
+  /** The number of {@code node} in this batch; a node not named before gets the next one. */
+  int master(HostAndPort node) {
+    for (int m = 0; m < count; m++) {
+      if (masters[m].equals(node)) {
+        return m;
+      }
     }
-    RedisCalls.Result<Connection> borrowed = RedisCalls.attempt(() -> provider.getConnection(master));
-    if (borrowed.failed()) {
-      failures.put(master, borrowed.failure());
-      return null;
+    if (count == masters.length) {
+      masters = Arrays.copyOf(masters, count * 2);
+      connections = Arrays.copyOf(connections, count * 2);
+      pipelines = Arrays.copyOf(pipelines, count * 2);
+      failures = Arrays.copyOf(failures, count * 2);
     }
-    connections.put(master, borrowed.value());
-    pipeline = new Pipeline(borrowed.value());
-    pipelines.put(master, pipeline);
-    return pipeline;
+    masters[count] = node;
+    return count++;
+  }
+
+  int count() {
+    return count;
   }
 
   /**
-   * Queues commands on {@code master}'s pipeline. A Jedis failure while queuing (a write to a broken connection)
-   * fails that master; false when it has failed.
+   * Queues commands on master {@code m}'s pipeline, borrowing its connection on first use. A Jedis failure (no
+   * connection, a write to a broken one) fails that master. False when it has failed.
    */
-  boolean queue(HostAndPort master, java.util.function.Consumer<Pipeline> commands) {
-    Pipeline pipeline = on(master);
-    if (pipeline == null) {
+  boolean queue(int m, Consumer<Pipeline> commands) {
+    if (failures[m] != null) {
       return false;
     }
+    if (pipelines[m] == null) {
+      HostAndPort node = masters[m];
+      RedisCalls.Result<Connection> borrowed = RedisCalls.attempt(() -> provider.getConnection(node));
+      if (borrowed.failed()) {
+        failures[m] = borrowed.failure();
+        return false;
+      }
+      connections[m] = borrowed.value();
+      pipelines[m] = new Pipeline(connections[m]);
+    }
+    Pipeline pipeline = pipelines[m];
     JedisException failed = RedisCalls.failureOf(() -> commands.accept(pipeline));
     if (failed != null) {
-      fail(master, failed);
+      fail(m, failed);
       return false;
     }
     return true;
   }
 
-  /** Flushes every master's commands, then reads every master's replies (the {@code Response}s are then set). */
+  /** {@link #queue(int, Consumer)} on {@code node}. */
+  boolean queue(HostAndPort node, Consumer<Pipeline> commands) {
+    return queue(master(node), commands);
+  }
+
+  /** Flushes every master's commands, then reads every master's replies (their {@code Response}s are then set). */
   void sync() {
-    for (Map.Entry<HostAndPort, Connection> entry : connections.entrySet()) {
-      if (!failures.containsKey(entry.getKey())) {
+    for (int m = 0; m < count; m++) {
+      Connection connection = connections[m];
+      if (connection != null && failures[m] == null) {
         // getMany(0) flushes the connection's buffer and reads nothing.
-        JedisException failed = RedisCalls.failureOf(() -> entry.getValue().getMany(0));
+        JedisException failed = RedisCalls.failureOf(() -> connection.getMany(0));
         if (failed != null) {
-          fail(entry.getKey(), failed);
+          fail(m, failed);
         }
       }
     }
-    for (Map.Entry<HostAndPort, Pipeline> entry : pipelines.entrySet()) {
-      if (!failures.containsKey(entry.getKey())) {
-        JedisException failed = RedisCalls.failureOf(entry.getValue()::sync);
+    for (int m = 0; m < count; m++) {
+      Pipeline pipeline = pipelines[m];
+      if (pipeline != null && failures[m] == null) {
+        JedisException failed = RedisCalls.failureOf(pipeline::sync);
         if (failed != null) {
-          fail(entry.getKey(), failed);
+          fail(m, failed);
         }
       }
     }
   }
 
-  /** Leaves {@code master} out from now on: its connection is discarded, as replies may be pending on it. */
-  void fail(HostAndPort master, JedisException cause) {
-    failures.putIfAbsent(master, cause);
-    Connection connection = connections.get(master);
-    if (connection != null) {
-      connection.setBroken();
+  /** Leaves master {@code m} out from now on: its connection is discarded, as replies may be pending on it. */
+  void fail(int m, JedisException cause) {
+    if (failures[m] == null) {
+      failures[m] = cause;
+    }
+    if (connections[m] != null) {
+      connections[m].setBroken();
     }
   }
 
-  boolean failed(HostAndPort master) {
-    return failures.containsKey(master);
+  void fail(HostAndPort node, JedisException cause) {
+    fail(master(node), cause);
   }
 
-  /** The masters that failed, in the order they failed, with why. */
+  boolean failed(int m) {
+    return failures[m] != null;
+  }
+
+  boolean failed(HostAndPort node) {
+    return failed(master(node));
+  }
+
+  /** The masters that failed, with why. */
   Map<HostAndPort, JedisException> failures() {
-    return failures;
+    Map<HostAndPort, JedisException> failed = new LinkedHashMap<>();
+    for (int m = 0; m < count; m++) {
+      if (failures[m] != null) {
+        failed.put(masters[m], failures[m]);
+      }
+    }
+    return failed;
   }
 
   @Override
   public void close() {
-    for (Map.Entry<HostAndPort, Connection> entry : connections.entrySet()) {
-      if (pipelines.get(entry.getKey()).hasPipelinedResponse()) {
-        entry.getValue().setBroken(); // unread replies would reach the connection's next user
+    for (int m = 0; m < count; m++) {
+      if (connections[m] != null) {
+        if (pipelines[m].hasPipelinedResponse()) {
+          connections[m].setBroken(); // unread replies would reach the connection's next user
+        }
+        RedisCalls.release(connections[m]);
       }
-      RedisCalls.release(entry.getValue());
     }
   }
 }

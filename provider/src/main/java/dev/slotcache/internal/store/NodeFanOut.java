@@ -1,12 +1,11 @@
 package dev.slotcache.internal.store;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -30,39 +29,58 @@ final class NodeFanOut {
     this.layout = Objects.requireNonNull(layout, "layout");
   }
 
-  /** The keys of one segment inside a batch, with their positions in the caller's list. */
-  static final class SegmentBatch {
-    final int[] indexes;
-    final byte[][] redisKeys;
+  /**
+   * The keys of one segment inside a batch: positions {@code from} to {@code to - 1} of the batch's keys sorted by
+   * segment (so a batch allocates per key, not per segment).
+   */
+  static final class Segment {
+    private final int[] indexes;
+    private final byte[][] redisKeys;
+    private final int from;
+    private final int to;
+    final int master;
 
-    SegmentBatch(int[] indexes, byte[][] redisKeys) {
+    Segment(int[] indexes, byte[][] redisKeys, int from, int to, int master) {
       this.indexes = indexes;
       this.redisKeys = redisKeys;
+      this.from = from;
+      this.to = to;
+      this.master = master;
     }
 
     int size() {
-      return indexes.length;
+      return to - from;
     }
 
-    /** Stores {@code values} (one per key of this segment, in order) at the keys' positions in {@code results}. */
-    void scatter(List<byte[]> values, byte[][] results) {
-      for (int i = 0; i < indexes.length; i++) {
-        results[indexes[i]] = values.get(i);
-      }
+    /** The position in the caller's list of the {@code i}-th key of this segment. */
+    int index(int i) {
+      return indexes[from + i];
+    }
+
+    byte[] redisKey(int i) {
+      return redisKeys[from + i];
+    }
+
+    /** This segment's Redis keys, for a multi-key command. */
+    byte[][] redisKeys() {
+      return Arrays.copyOfRange(redisKeys, from, to);
     }
   }
 
   /** What a batch does with each segment. */
   interface SegmentWork {
     /** Commands queued once per master, before its segments' (a script load); none by default. */
-    default void prepare(Pipeline pipeline, SegmentBatch first) {
+    default void prepare(Pipeline pipeline, byte[] firstKey) {
     }
 
-    /** Queues the segment's commands; what it returns reads their replies once they have arrived. */
-    Runnable send(Pipeline pipeline, SegmentBatch segment);
+    /** Queues the segment's commands; what it returns is given to {@link #read} once the replies have arrived. */
+    Object send(Pipeline pipeline, Segment segment);
+
+    /** Takes in the replies of {@link #send}; an error reply throws, and only this segment is redone. */
+    void read(Segment segment, Object sent);
 
     /** The same with single commands, which follow redirections: the fallback for a segment that failed. */
-    void alone(UnifiedJedis client, SegmentBatch segment);
+    void alone(UnifiedJedis client, Segment segment);
   }
 
   /** Runs {@code work} for the segments of {@code keys}, one pipeline per master, all masters at once. */
@@ -71,41 +89,95 @@ final class NodeFanOut {
       return;
     }
     RedisCluster.Connected connected = cluster.connected(layout.cacheName(), operation);
-    Map<HostAndPort, List<SegmentBatch>> byMaster = group(connected, operation, keys);
-    List<SegmentBatch> redo = new ArrayList<>(0);
+    Segment[] segments;
+    Object[] sent;
+    boolean[] redo;
     try (MasterPipelines pipelines = new MasterPipelines(connected.provider)) {
-      Map<HostAndPort, Runnable[]> readers = new LinkedHashMap<>(8);
-      byMaster.forEach((master, segments) -> {
-        Runnable[] reads = new Runnable[segments.size()];
-        if (pipelines.queue(master, pipeline -> {
-          work.prepare(pipeline, segments.get(0));
-          for (int i = 0; i < reads.length; i++) {
-            reads[i] = work.send(pipeline, segments.get(i));
+      segments = group(connected, operation, keys, pipelines);
+      sent = new Object[segments.length];
+      int[] next = new int[segments.length];
+      int[] first = chainByMaster(segments, pipelines.count(), next);
+      for (int m = 0; m < pipelines.count(); m++) {
+        int head = first[m];
+        pipelines.queue(m, pipeline -> {
+          work.prepare(pipeline, segments[head].redisKey(0));
+          for (int s = head; s >= 0; s = next[s]) {
+            sent[s] = work.send(pipeline, segments[s]);
           }
-        })) {
-          readers.put(master, reads);
-        }
-      });
+        });
+      }
       pipelines.sync();
-      byMaster.forEach((master, segments) -> {
-        Runnable[] reads = readers.get(master);
-        for (int i = 0; i < segments.size(); i++) {
-          // An error reply (MOVED, CLUSTERDOWN, ...) fails only its segment; a broken connection the whole master.
-          if (reads == null || pipelines.failed(master) || RedisCalls.failureOf(reads[i]) != null) {
-            redo.add(segments.get(i));
-          }
-        }
-      });
+      redo = new boolean[segments.length];
+      for (int s = 0; s < segments.length; s++) {
+        // An error reply (MOVED, CLUSTERDOWN, ...) fails only its segment; a broken connection the whole master.
+        Segment segment = segments[s];
+        Object replies = sent[s];
+        redo[s] = pipelines.failed(segment.master) || replies == null
+            || RedisCalls.failureOf(() -> work.read(segment, replies)) != null;
+      }
     }
-    if (!redo.isEmpty()) {
-      RedisCalls.renewQuietly(connected.provider);
-      for (SegmentBatch segment : redo) {
+    boolean renewed = false;
+    for (int s = 0; s < segments.length; s++) {
+      if (redo[s]) {
+        if (!renewed) {
+          RedisCalls.renewQuietly(connected.provider);
+          renewed = true;
+        }
+        Segment segment = segments[s];
         RedisCalls.call(() -> {
           work.alone(connected.client, segment);
           return null;
-        }, e -> failure(operation, cluster.ownerOf(JedisClusterCRC16.getSlot(segment.redisKeys[0])), e));
+        }, e -> failure(operation, cluster.ownerOf(JedisClusterCRC16.getSlot(segment.redisKey(0))), e));
       }
     }
+  }
+
+  /** A batch of one command per key; {@link #read} sees each reply with the key's position in the caller's list. */
+  interface KeyWork {
+    default void prepare(Pipeline pipeline, byte[] firstKey) {
+    }
+
+    Response<?> send(Pipeline pipeline, byte[] redisKey, int index);
+
+    Object alone(UnifiedJedis client, byte[] redisKey, int index);
+
+    /** Takes in one reply; by default only checks that it is no error. */
+    default void read(Object reply, int index) {
+    }
+  }
+
+  /** Runs {@code work} for every key of {@code keys}: {@link #forEachSegment} with one command per key. */
+  void forEachKey(String operation, List<byte[]> keys, KeyWork work) {
+    forEachSegment(operation, keys, new SegmentWork() {
+      @Override
+      public void prepare(Pipeline pipeline, byte[] firstKey) {
+        work.prepare(pipeline, firstKey);
+      }
+
+      @Override
+      public Object send(Pipeline pipeline, Segment segment) {
+        Response<?>[] replies = new Response<?>[segment.size()];
+        for (int i = 0; i < replies.length; i++) {
+          replies[i] = work.send(pipeline, segment.redisKey(i), segment.index(i));
+        }
+        return replies;
+      }
+
+      @Override
+      public void read(Segment segment, Object sent) {
+        Response<?>[] replies = (Response<?>[]) sent;
+        for (int i = 0; i < replies.length; i++) {
+          work.read(replies[i].get(), segment.index(i));
+        }
+      }
+
+      @Override
+      public void alone(UnifiedJedis client, Segment segment) {
+        for (int i = 0; i < segment.size(); i++) {
+          work.read(work.alone(client, segment.redisKey(i), segment.index(i)), segment.index(i));
+        }
+      }
+    });
   }
 
   /** The master that owns {@code slot}, renewing the slot map once when it names none. */
@@ -129,36 +201,52 @@ final class NodeFanOut {
     return RedisCalls.failure(layout.cacheName(), operation, node, e);
   }
 
-  private Map<HostAndPort, List<SegmentBatch>> group(RedisCluster.Connected connected, String operation,
-      List<byte[]> keys) {
-    int segments = layout.segments();
-    int[] counts = new int[segments];
-    int[] segmentOf = new int[keys.size()];
-    for (int i = 0; i < keys.size(); i++) {
-      int segment = layout.segmentOf(keys.get(i));
-      segmentOf[i] = segment;
-      counts[segment]++;
+  /**
+   * The keys by segment, each segment numbered with its owner in {@code pipelines}. Keys are sorted by segment
+   * rather than counted into arrays per segment, so the work is proportional to the keys, not to the (up to
+   * 16,384) segments.
+   */
+  private Segment[] group(RedisCluster.Connected connected, String operation, List<byte[]> keys,
+      MasterPipelines pipelines) {
+    long[] bySegment = new long[keys.size()];
+    for (int i = 0; i < bySegment.length; i++) {
+      bySegment[i] = (long) layout.segmentOf(keys.get(i)) << 32 | i;
     }
-    int[][] indexes = new int[segments][];
-    byte[][][] redisKeys = new byte[segments][][];
-    int[] filled = new int[segments];
-    for (int i = 0; i < keys.size(); i++) {
-      int segment = segmentOf[i];
-      if (indexes[segment] == null) {
-        indexes[segment] = new int[counts[segment]];
-        redisKeys[segment] = new byte[counts[segment]][];
+    Arrays.sort(bySegment);
+    int[] indexes = new int[bySegment.length];
+    byte[][] redisKeys = new byte[bySegment.length][];
+    Segment[] segments = new Segment[bySegment.length];
+    int count = 0;
+    for (int from = 0; from < bySegment.length; ) {
+      int segment = (int) (bySegment[from] >>> 32);
+      int to = from;
+      do {
+        indexes[to] = (int) bySegment[to];
+        redisKeys[to] = layout.redisKey(segment, keys.get(indexes[to]));
+        to++;
+      } while (to < bySegment.length && (int) (bySegment[to] >>> 32) == segment);
+      int master = pipelines.master(ownerOf(connected, operation, layout.slot(segment)));
+      segments[count++] = new Segment(indexes, redisKeys, from, to, master);
+      from = to;
+    }
+    return Arrays.copyOf(segments, count);
+  }
+
+  /** Links the segments of each master: returns each master's first segment; {@code next} the one after each. */
+  private static int[] chainByMaster(Segment[] segments, int masters, int[] next) {
+    int[] first = new int[masters];
+    int[] last = new int[masters];
+    Arrays.fill(first, -1);
+    for (int s = 0; s < segments.length; s++) {
+      int m = segments[s].master;
+      if (first[m] < 0) {
+        first[m] = s;
+      } else {
+        next[last[m]] = s;
       }
-      int at = filled[segment]++;
-      indexes[segment][at] = i;
-      redisKeys[segment][at] = layout.redisKey(segment, keys.get(i));
+      last[m] = s;
+      next[s] = -1;
     }
-    Map<HostAndPort, List<SegmentBatch>> byMaster = new LinkedHashMap<>(8);
-    for (int segment = 0; segment < segments; segment++) {
-      if (indexes[segment] != null) {
-        HostAndPort owner = ownerOf(connected, operation, layout.slot(segment));
-        byMaster.computeIfAbsent(owner, k -> new ArrayList<>()).add(new SegmentBatch(indexes[segment], redisKeys[segment]));
-      }
-    }
-    return byMaster;
+    return first;
   }
 }

@@ -1,7 +1,6 @@
 package dev.slotcache.internal.store;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -167,23 +166,38 @@ public class SegmentStore implements CacheStore {
 
   // ---------------------------------------------------------------- batches
 
-  /** One MGET per segment, one pipeline per master. */
+  /** One MGET per segment (GET for a segment of one key), one pipeline per master. */
   @Override
   public List<byte[]> getAll(List<byte[]> keys) {
     byte[][] results = new byte[keys.size()][];
     fanOut.forEachSegment("getAll", keys, new NodeFanOut.SegmentWork() {
       @Override
-      public Runnable send(Pipeline pipeline, NodeFanOut.SegmentBatch segment) {
-        Response<List<byte[]>> values = pipeline.mget(segment.redisKeys);
-        return () -> segment.scatter(values.get(), results);
+      public Object send(Pipeline pipeline, NodeFanOut.Segment segment) {
+        return segment.size() == 1 ? pipeline.get(segment.redisKey(0)) : pipeline.mget(segment.redisKeys());
       }
 
       @Override
-      public void alone(UnifiedJedis client, NodeFanOut.SegmentBatch segment) {
-        segment.scatter(client.mget(segment.redisKeys), results);
+      public void read(NodeFanOut.Segment segment, Object sent) {
+        Object reply = ((Response<?>) sent).get();
+        if (segment.size() == 1) {
+          results[segment.index(0)] = (byte[]) reply;
+        } else {
+          scatter(segment, (List<?>) reply, results);
+        }
+      }
+
+      @Override
+      public void alone(UnifiedJedis client, NodeFanOut.Segment segment) {
+        scatter(segment, client.mget(segment.redisKeys()), results);
       }
     });
     return Arrays.asList(results);
+  }
+
+  private static void scatter(NodeFanOut.Segment segment, List<?> values, byte[][] results) {
+    for (int i = 0; i < segment.size(); i++) {
+      results[segment.index(i)] = (byte[]) values.get(i);
+    }
   }
 
   /** GETEX (GETDEL for {@link Ttl#EXPIRE_NOW}) per key, pipelined per master. */
@@ -194,20 +208,20 @@ public class SegmentStore implements CacheStore {
     }
     byte[][] results = new byte[keys.size()][];
     GetExParams params = ttl == Ttl.EXPIRE_NOW ? null : getExParams(ttl);
-    forEachKey("getAll", keys, new KeyWork<byte[]>() {
+    fanOut.forEachKey("getAll", keys, new NodeFanOut.KeyWork() {
       @Override
-      public Response<byte[]> send(Pipeline pipeline, byte[] redisKey, int index) {
+      public Response<?> send(Pipeline pipeline, byte[] redisKey, int index) {
         return params == null ? pipeline.getDel(redisKey) : pipeline.getEx(redisKey, params);
       }
 
       @Override
-      public void read(byte[] reply, int index) {
-        results[index] = reply;
+      public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
+        return params == null ? client.getDel(redisKey) : client.getEx(redisKey, params);
       }
 
       @Override
-      public byte[] alone(UnifiedJedis client, byte[] redisKey, int index) {
-        return params == null ? client.getDel(redisKey) : client.getEx(redisKey, params);
+      public void read(Object reply, int index) {
+        results[index] = (byte[]) reply;
       }
     });
     return Arrays.asList(results);
@@ -217,27 +231,27 @@ public class SegmentStore implements CacheStore {
   public boolean[] compareAndSetAll(List<byte[]> keys, List<byte[]> expectedHeaders, List<byte[]> records,
       long[] ttls) {
     boolean[] applied = new boolean[keys.size()];
-    forEachKey("invokeAll", keys, new KeyWork<Object>() {
+    fanOut.forEachKey("invokeAll", keys, new NodeFanOut.KeyWork() {
       @Override
       public void prepare(Pipeline pipeline, byte[] firstKey) {
         pipeline.scriptLoad(Script.COMPARE_AND_SET.source, firstKey);
       }
 
       @Override
-      public Response<Object> send(Pipeline pipeline, byte[] redisKey, int index) {
+      public Response<?> send(Pipeline pipeline, byte[] redisKey, int index) {
         return pipeline.evalsha(Script.COMPARE_AND_SET.sha, List.of(redisKey),
             casArgs(expectedHeaders.get(index), records.get(index), ttls[index]));
-      }
-
-      @Override
-      public void read(Object reply, int index) {
-        applied[index] = ((Long) reply) == 1L;
       }
 
       @Override
       public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
         return client.eval(Script.COMPARE_AND_SET.source, List.of(redisKey),
             casArgs(expectedHeaders.get(index), records.get(index), ttls[index]));
+      }
+
+      @Override
+      public void read(Object reply, int index) {
+        applied[index] = ((Long) reply) == 1L;
       }
     });
     return applied;
@@ -248,7 +262,7 @@ public class SegmentStore implements CacheStore {
   public void putAll(List<byte[]> keys, List<byte[]> records, long creationTtl, long updateTtl) {
     SetParams plain = plainSet(creationTtl, updateTtl);
     byte[][] scriptArgs = {null, mode(creationTtl), mode(updateTtl), flag(false)};
-    forEachKey("putAll", keys, new KeyWork<Object>() {
+    fanOut.forEachKey("putAll", keys, new NodeFanOut.KeyWork() {
       @Override
       public void prepare(Pipeline pipeline, byte[] firstKey) {
         if (plain == null) {
@@ -278,14 +292,18 @@ public class SegmentStore implements CacheStore {
     long[] removed = new long[1];
     fanOut.forEachSegment("removeAll", keys, new NodeFanOut.SegmentWork() {
       @Override
-      public Runnable send(Pipeline pipeline, NodeFanOut.SegmentBatch segment) {
-        Response<Long> count = pipeline.del(segment.redisKeys);
-        return () -> removed[0] += count.get();
+      public Object send(Pipeline pipeline, NodeFanOut.Segment segment) {
+        return segment.size() == 1 ? pipeline.del(segment.redisKey(0)) : pipeline.del(segment.redisKeys());
       }
 
       @Override
-      public void alone(UnifiedJedis client, NodeFanOut.SegmentBatch segment) {
-        removed[0] += client.del(segment.redisKeys);
+      public void read(NodeFanOut.Segment segment, Object sent) {
+        removed[0] += (Long) ((Response<?>) sent).get();
+      }
+
+      @Override
+      public void alone(UnifiedJedis client, NodeFanOut.Segment segment) {
+        removed[0] += client.del(segment.redisKeys());
       }
     });
     return removed[0];
@@ -299,48 +317,6 @@ public class SegmentStore implements CacheStore {
   @Override
   public void clear() {
     listing.clear();
-  }
-
-  /** A batch of one command per key, in segments; {@link #read} sees each reply with the key's position. */
-  private interface KeyWork<R> {
-    default void prepare(Pipeline pipeline, byte[] firstKey) {
-    }
-
-    Response<? extends R> send(Pipeline pipeline, byte[] redisKey, int index);
-
-    default void read(R reply, int index) {
-    }
-
-    R alone(UnifiedJedis client, byte[] redisKey, int index);
-  }
-
-  private <R> void forEachKey(String operation, List<byte[]> keys, KeyWork<R> work) {
-    fanOut.forEachSegment(operation, keys, new NodeFanOut.SegmentWork() {
-      @Override
-      public void prepare(Pipeline pipeline, NodeFanOut.SegmentBatch first) {
-        work.prepare(pipeline, first.redisKeys[0]);
-      }
-
-      @Override
-      public Runnable send(Pipeline pipeline, NodeFanOut.SegmentBatch segment) {
-        List<Response<? extends R>> replies = new ArrayList<>(segment.size());
-        for (int i = 0; i < segment.size(); i++) {
-          replies.add(work.send(pipeline, segment.redisKeys[i], segment.indexes[i]));
-        }
-        return () -> {
-          for (int i = 0; i < segment.size(); i++) {
-            work.read(replies.get(i).get(), segment.indexes[i]);
-          }
-        };
-      }
-
-      @Override
-      public void alone(UnifiedJedis client, NodeFanOut.SegmentBatch segment) {
-        for (int i = 0; i < segment.size(); i++) {
-          work.read(work.alone(client, segment.redisKeys[i], segment.indexes[i]), segment.indexes[i]);
-        }
-      }
-    });
   }
 
   // ---------------------------------------------------------------- plumbing
