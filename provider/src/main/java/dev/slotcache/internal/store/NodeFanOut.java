@@ -4,8 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -38,13 +36,17 @@ final class NodeFanOut {
     private final byte[][] redisKeys;
     private final int from;
     private final int to;
+    private final MasterPipelines pipelines;
     final int master;
+    /** The number of the reply to this segment's first command on its master. */
+    private int firstReply;
 
-    Segment(int[] indexes, byte[][] redisKeys, int from, int to, int master) {
+    Segment(int[] indexes, byte[][] redisKeys, int from, int to, MasterPipelines pipelines, int master) {
       this.indexes = indexes;
       this.redisKeys = redisKeys;
       this.from = from;
       this.to = to;
+      this.pipelines = pipelines;
       this.master = master;
     }
 
@@ -65,19 +67,24 @@ final class NodeFanOut {
     byte[][] redisKeys() {
       return Arrays.copyOfRange(redisKeys, from, to);
     }
+
+    /** The reply to the {@code i}-th command this segment sent; an error reply is thrown. */
+    Object reply(int i) {
+      return pipelines.reply(master, firstReply + i);
+    }
   }
 
   /** What a batch does with each segment. */
   interface SegmentWork {
-    /** Commands queued once per master, before its segments' (a script load); none by default. */
-    default void prepare(Pipeline pipeline, byte[] firstKey) {
+    /** Commands sent once per master, before its segments' (a script load); none by default. */
+    default void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
     }
 
-    /** Queues the segment's commands; what it returns is given to {@link #read} once the replies have arrived. */
-    Object send(Pipeline pipeline, Segment segment);
+    /** Sends the segment's commands. */
+    void send(MasterPipelines.Commands commands, Segment segment);
 
-    /** Takes in the replies of {@link #send}; an error reply throws, and only this segment is redone. */
-    void read(Segment segment, Object sent);
+    /** Takes in the replies ({@link Segment#reply}); an error reply throws, and only this segment is redone. */
+    void read(Segment segment);
 
     /** The same with single commands, which follow redirections: the fallback for a segment that failed. */
     void alone(UnifiedJedis client, Segment segment);
@@ -90,19 +97,18 @@ final class NodeFanOut {
     }
     RedisCluster.Connected connected = cluster.connected(layout.cacheName(), operation);
     Segment[] segments;
-    Object[] sent;
     boolean[] redo;
     try (MasterPipelines pipelines = new MasterPipelines(connected.provider)) {
       segments = group(connected, operation, keys, pipelines);
-      sent = new Object[segments.length];
       int[] next = new int[segments.length];
       int[] first = chainByMaster(segments, pipelines.count(), next);
       for (int m = 0; m < pipelines.count(); m++) {
         int head = first[m];
-        pipelines.queue(m, pipeline -> {
-          work.prepare(pipeline, segments[head].redisKey(0));
+        pipelines.queue(m, commands -> {
+          work.prepare(commands, segments[head].redisKey(0));
           for (int s = head; s >= 0; s = next[s]) {
-            sent[s] = work.send(pipeline, segments[s]);
+            segments[s].firstReply = commands.next();
+            work.send(commands, segments[s]);
           }
         });
       }
@@ -111,9 +117,7 @@ final class NodeFanOut {
       for (int s = 0; s < segments.length; s++) {
         // An error reply (MOVED, CLUSTERDOWN, ...) fails only its segment; a broken connection the whole master.
         Segment segment = segments[s];
-        Object replies = sent[s];
-        redo[s] = pipelines.failed(segment.master) || replies == null
-            || RedisCalls.failureOf(() -> work.read(segment, replies)) != null;
+        redo[s] = pipelines.failed(segment.master) || RedisCalls.failureOf(() -> work.read(segment)) != null;
       }
     }
     boolean renewed = false;
@@ -134,10 +138,10 @@ final class NodeFanOut {
 
   /** A batch of one command per key; {@link #read} sees each reply with the key's position in the caller's list. */
   interface KeyWork {
-    default void prepare(Pipeline pipeline, byte[] firstKey) {
+    default void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
     }
 
-    Response<?> send(Pipeline pipeline, byte[] redisKey, int index);
+    void send(MasterPipelines.Commands commands, byte[] redisKey, int index);
 
     Object alone(UnifiedJedis client, byte[] redisKey, int index);
 
@@ -150,24 +154,21 @@ final class NodeFanOut {
   void forEachKey(String operation, List<byte[]> keys, KeyWork work) {
     forEachSegment(operation, keys, new SegmentWork() {
       @Override
-      public void prepare(Pipeline pipeline, byte[] firstKey) {
-        work.prepare(pipeline, firstKey);
+      public void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
+        work.prepare(commands, firstKey);
       }
 
       @Override
-      public Object send(Pipeline pipeline, Segment segment) {
-        Response<?>[] replies = new Response<?>[segment.size()];
-        for (int i = 0; i < replies.length; i++) {
-          replies[i] = work.send(pipeline, segment.redisKey(i), segment.index(i));
+      public void send(MasterPipelines.Commands commands, Segment segment) {
+        for (int i = 0; i < segment.size(); i++) {
+          work.send(commands, segment.redisKey(i), segment.index(i));
         }
-        return replies;
       }
 
       @Override
-      public void read(Segment segment, Object sent) {
-        Response<?>[] replies = (Response<?>[]) sent;
-        for (int i = 0; i < replies.length; i++) {
-          work.read(replies[i].get(), segment.index(i));
+      public void read(Segment segment) {
+        for (int i = 0; i < segment.size(); i++) {
+          work.read(segment.reply(i), segment.index(i));
         }
       }
 
@@ -226,7 +227,7 @@ final class NodeFanOut {
         to++;
       } while (to < bySegment.length && (int) (bySegment[to] >>> 32) == segment);
       int master = pipelines.master(ownerOf(connected, operation, layout.slot(segment)));
-      segments[count++] = new Segment(indexes, redisKeys, from, to, master);
+      segments[count++] = new Segment(indexes, redisKeys, from, to, pipelines, master);
       from = to;
     }
     return Arrays.copyOf(segments, count);

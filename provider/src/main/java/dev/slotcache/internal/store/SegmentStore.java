@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.SetParams;
@@ -172,17 +172,20 @@ public class SegmentStore implements CacheStore {
     byte[][] results = new byte[keys.size()][];
     fanOut.forEachSegment("getAll", keys, new NodeFanOut.SegmentWork() {
       @Override
-      public Object send(Pipeline pipeline, NodeFanOut.Segment segment) {
-        return segment.size() == 1 ? pipeline.get(segment.redisKey(0)) : pipeline.mget(segment.redisKeys());
+      public void send(MasterPipelines.Commands commands, NodeFanOut.Segment segment) {
+        if (segment.size() == 1) {
+          commands.send(Protocol.Command.GET, segment.redisKey(0));
+        } else {
+          commands.send(Protocol.Command.MGET, segment.redisKeys());
+        }
       }
 
       @Override
-      public void read(NodeFanOut.Segment segment, Object sent) {
-        Object reply = ((Response<?>) sent).get();
+      public void read(NodeFanOut.Segment segment) {
         if (segment.size() == 1) {
-          results[segment.index(0)] = (byte[]) reply;
+          results[segment.index(0)] = (byte[]) segment.reply(0);
         } else {
-          scatter(segment, (List<?>) reply, results);
+          scatter(segment, (List<?>) segment.reply(0), results);
         }
       }
 
@@ -210,8 +213,12 @@ public class SegmentStore implements CacheStore {
     GetExParams params = ttl == Ttl.EXPIRE_NOW ? null : getExParams(ttl);
     fanOut.forEachKey("getAll", keys, new NodeFanOut.KeyWork() {
       @Override
-      public Response<?> send(Pipeline pipeline, byte[] redisKey, int index) {
-        return params == null ? pipeline.getDel(redisKey) : pipeline.getEx(redisKey, params);
+      public void send(MasterPipelines.Commands commands, byte[] redisKey, int index) {
+        if (params == null) {
+          commands.send(Protocol.Command.GETDEL, redisKey);
+        } else {
+          commands.send(new CommandArguments(Protocol.Command.GETEX).add(redisKey).addParams(params));
+        }
       }
 
       @Override
@@ -233,14 +240,14 @@ public class SegmentStore implements CacheStore {
     boolean[] applied = new boolean[keys.size()];
     fanOut.forEachKey("invokeAll", keys, new NodeFanOut.KeyWork() {
       @Override
-      public void prepare(Pipeline pipeline, byte[] firstKey) {
-        pipeline.scriptLoad(Script.COMPARE_AND_SET.source, firstKey);
+      public void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
+        commands.send(Protocol.Command.SCRIPT, LOAD, Script.COMPARE_AND_SET.source);
       }
 
       @Override
-      public Response<?> send(Pipeline pipeline, byte[] redisKey, int index) {
-        return pipeline.evalsha(Script.COMPARE_AND_SET.sha, List.of(redisKey),
-            casArgs(expectedHeaders.get(index), records.get(index), ttls[index]));
+      public void send(MasterPipelines.Commands commands, byte[] redisKey, int index) {
+        commands.send(Protocol.Command.EVALSHA, evalArgs(Script.COMPARE_AND_SET.sha, redisKey,
+            casArgs(expectedHeaders.get(index), records.get(index), ttls[index])));
       }
 
       @Override
@@ -264,17 +271,20 @@ public class SegmentStore implements CacheStore {
     byte[][] scriptArgs = {null, mode(creationTtl), mode(updateTtl), flag(false)};
     fanOut.forEachKey("putAll", keys, new NodeFanOut.KeyWork() {
       @Override
-      public void prepare(Pipeline pipeline, byte[] firstKey) {
+      public void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
         if (plain == null) {
-          pipeline.scriptLoad(Script.PUT.source, firstKey);
+          commands.send(Protocol.Command.SCRIPT, LOAD, Script.PUT.source);
         }
       }
 
       @Override
-      public Response<?> send(Pipeline pipeline, byte[] redisKey, int index) {
+      public void send(MasterPipelines.Commands commands, byte[] redisKey, int index) {
         byte[] record = records.get(index);
-        return plain != null ? pipeline.set(redisKey, record, plain)
-            : pipeline.evalsha(Script.PUT.sha, List.of(redisKey), args(scriptArgs, record));
+        if (plain != null) {
+          commands.send(new CommandArguments(Protocol.Command.SET).add(redisKey).add(record).addParams(plain));
+        } else {
+          commands.send(Protocol.Command.EVALSHA, evalArgs(Script.PUT.sha, redisKey, args(scriptArgs, record)));
+        }
       }
 
       @Override
@@ -292,13 +302,17 @@ public class SegmentStore implements CacheStore {
     long[] removed = new long[1];
     fanOut.forEachSegment("removeAll", keys, new NodeFanOut.SegmentWork() {
       @Override
-      public Object send(Pipeline pipeline, NodeFanOut.Segment segment) {
-        return segment.size() == 1 ? pipeline.del(segment.redisKey(0)) : pipeline.del(segment.redisKeys());
+      public void send(MasterPipelines.Commands commands, NodeFanOut.Segment segment) {
+        if (segment.size() == 1) {
+          commands.send(Protocol.Command.DEL, segment.redisKey(0));
+        } else {
+          commands.send(Protocol.Command.DEL, segment.redisKeys());
+        }
       }
 
       @Override
-      public void read(NodeFanOut.Segment segment, Object sent) {
-        removed[0] += (Long) ((Response<?>) sent).get();
+      public void read(NodeFanOut.Segment segment) {
+        removed[0] += (Long) segment.reply(0);
       }
 
       @Override
@@ -307,6 +321,21 @@ public class SegmentStore implements CacheStore {
       }
     });
     return removed[0];
+  }
+
+  private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ONE_KEY = {'1'};
+
+  /** {@code EVALSHA sha 1 key args…} as arguments. */
+  private static byte[][] evalArgs(byte[] sha, byte[] redisKey, List<byte[]> args) {
+    byte[][] all = new byte[3 + args.size()][];
+    all[0] = sha;
+    all[1] = ONE_KEY;
+    all[2] = redisKey;
+    for (int i = 0; i < args.size(); i++) {
+      all[3 + i] = args.get(i);
+    }
+    return all;
   }
 
   @Override

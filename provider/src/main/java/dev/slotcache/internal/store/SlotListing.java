@@ -1,14 +1,13 @@
 package dev.slotcache.internal.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -60,18 +59,22 @@ final class SlotListing {
     try (MasterPipelines pipelines = new MasterPipelines(connected.provider)) {
       Map<HostAndPort, Map<Integer, List<byte[]>>> keys = listKeys(pipelines, bySegmentOwner(connected, "clear",
           0, layout.segments()));
-      Map<HostAndPort, List<Response<Long>>> replies = new LinkedHashMap<>();
-      keys.forEach((master, segments) -> pipelines.queue(master, pipeline -> {
-        List<Response<Long>> unlinked = new ArrayList<>();
-        segments.forEach((segment, list) -> unlink(pipeline, segment, list, unlinked));
-        replies.put(master, unlinked);
+      Map<HostAndPort, Integer> unlinks = new LinkedHashMap<>();
+      keys.forEach((master, segments) -> pipelines.queue(master, commands -> {
+        segments.forEach((segment, list) -> unlink(commands, segment, list));
+        unlinks.put(master, commands.next());
       }));
       pipelines.sync();
-      replies.forEach((master, unlinked) -> {
-        if (!pipelines.failed(master)) {
-          JedisException failed = RedisCalls.failureOf(() -> unlinked.forEach(Response::get));
+      unlinks.forEach((master, count) -> {
+        int m = pipelines.master(master);
+        if (!pipelines.failed(m)) {
+          JedisException failed = RedisCalls.failureOf(() -> {
+            for (int n = 0; n < count; n++) {
+              pipelines.reply(m, n);
+            }
+          });
           if (failed != null) {
-            pipelines.fail(master, failed);
+            pipelines.fail(m, failed);
           }
         }
       });
@@ -79,14 +82,14 @@ final class SlotListing {
     }
   }
 
-  private void unlink(Pipeline pipeline, int segment, List<byte[]> keys, List<Response<Long>> replies) {
+  private void unlink(MasterPipelines.Commands commands, int segment, List<byte[]> keys) {
     for (int from = 0; from < keys.size(); from += UNLINK_CHUNK) {
       List<byte[]> chunk = keys.subList(from, Math.min(keys.size(), from + UNLINK_CHUNK));
       byte[][] redisKeys = new byte[chunk.size()][];
       for (int i = 0; i < redisKeys.length; i++) {
         redisKeys[i] = layout.redisKey(segment, chunk.get(i));
       }
-      replies.add(pipeline.unlink(redisKeys));
+      commands.send(Protocol.Command.UNLINK, redisKeys);
     }
   }
 
@@ -106,45 +109,44 @@ final class SlotListing {
    */
   private Map<HostAndPort, Map<Integer, List<byte[]>>> listKeys(MasterPipelines pipelines,
       Map<HostAndPort, List<Integer>> byMaster) {
-    Map<HostAndPort, List<Response<Object>>> counts = new LinkedHashMap<>();
-    byMaster.forEach((master, segments) -> pipelines.queue(master, pipeline -> {
-      List<Response<Object>> replies = new ArrayList<>(segments.size());
+    byMaster.forEach((master, segments) -> pipelines.queue(master, commands -> {
       for (int segment : segments) {
-        replies.add(pipeline.sendCommand(Protocol.Command.CLUSTER, "COUNTKEYSINSLOT",
-            Integer.toString(layout.slot(segment))));
+        commands.send(Protocol.Command.CLUSTER, COUNTKEYSINSLOT, number(layout.slot(segment)));
       }
-      counts.put(master, replies);
     }));
     pipelines.sync();
-    Map<HostAndPort, Map<Integer, Response<Object>>> listings = new LinkedHashMap<>();
-    counts.forEach((master, replies) -> {
-      if (pipelines.failed(master)) {
-        return;
-      }
-      List<Integer> segments = byMaster.get(master);
-      Map<Integer, Response<Object>> listing = new LinkedHashMap<>();
-      pipelines.queue(master, pipeline -> {
+    Map<HostAndPort, Map<Integer, Integer>> listings = new LinkedHashMap<>();
+    byMaster.forEach((master, segments) -> {
+      int m = pipelines.master(master);
+      Map<Integer, Integer> listing = new LinkedHashMap<>();
+      if (!pipelines.failed(m) && pipelines.queue(m, commands -> {
+        List<Long> counts = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
-          long count = (Long) replies.get(i).get();
-          if (count > 0) {
+          counts.add((Long) pipelines.reply(m, i));
+        }
+        for (int i = 0; i < segments.size(); i++) {
+          if (counts.get(i) > 0) {
             int segment = segments.get(i);
-            listing.put(segment, pipeline.sendCommand(Protocol.Command.CLUSTER, "GETKEYSINSLOT",
-                Integer.toString(layout.slot(segment)), Long.toString(count)));
+            listing.put(segment, commands.send(Protocol.Command.CLUSTER, GETKEYSINSLOT,
+                number(layout.slot(segment)), number(counts.get(i))));
           }
         }
-      });
-      listings.put(master, listing);
+      })) {
+        listings.put(master, listing);
+      }
     });
     pipelines.sync();
     Map<HostAndPort, Map<Integer, List<byte[]>>> keys = new LinkedHashMap<>();
     listings.forEach((master, listing) -> {
-      if (pipelines.failed(master)) {
+      int m = pipelines.master(master);
+      if (pipelines.failed(m)) {
         return;
       }
       Map<Integer, List<byte[]>> ours = new LinkedHashMap<>();
-      JedisException failed = RedisCalls.failureOf(() -> collect(listing, ours));
+      JedisException failed = RedisCalls.failureOf(() -> listing.forEach((segment, reply) ->
+          ours.put(segment, ours(segment, (List<?>) pipelines.reply(m, reply)))));
       if (failed != null) {
-        pipelines.fail(master, failed);
+        pipelines.fail(m, failed);
       } else {
         keys.put(master, ours);
       }
@@ -152,18 +154,23 @@ final class SlotListing {
     return keys;
   }
 
-  private void collect(Map<Integer, Response<Object>> listing, Map<Integer, List<byte[]>> into) {
-    for (Map.Entry<Integer, Response<Object>> entry : listing.entrySet()) {
-      int segment = entry.getKey();
-      List<byte[]> ours = new ArrayList<>();
-      for (Object redisKey : (List<?>) entry.getValue().get()) {
-        byte[] key = layout.encodedKey(segment, (byte[]) redisKey);
-        if (key != null) {
-          ours.add(key);
-        }
+  private static final byte[] COUNTKEYSINSLOT = "COUNTKEYSINSLOT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] GETKEYSINSLOT = "GETKEYSINSLOT".getBytes(StandardCharsets.US_ASCII);
+
+  private static byte[] number(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** This cache's encoded keys among the Redis keys of a segment's slot. */
+  private List<byte[]> ours(int segment, List<?> redisKeys) {
+    List<byte[]> ours = new ArrayList<>(redisKeys.size());
+    for (Object redisKey : redisKeys) {
+      byte[] key = layout.encodedKey(segment, (byte[]) redisKey);
+      if (key != null) {
+        ours.add(key);
       }
-      into.put(segment, ours);
     }
+    return ours;
   }
 
   private void throwFirstFailure(RedisCluster.Connected connected, String operation, MasterPipelines pipelines) {
