@@ -8,7 +8,7 @@ import org.openjdk.jmh.runner.RunnerException;
  * local one, or {@code SLOTCACHE_URI}), and prints both throughputs and their ratio.
  *
  * <p>System properties: {@code bench.threads} (default {@code 1,4}), {@code bench.warmup} /
- * {@code bench.iterations} (default 1 / 2), {@code bench.time} (seconds per iteration, default 3).
+ * {@code bench.iterations} (see {@code ForkedThroughput}), {@code bench.time} (seconds per iteration, default 3).
  */
 public final class HibernateReport {
 

@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.RunnerException;
  *
  * <p>System properties: {@code bench.include} (operations separated by {@code |}, default all),
  * {@code bench.threads} (default {@code 1,8}), {@code bench.sizes} (default {@code 100,10240}),
- * {@code bench.rounds} (default 2), {@code bench.warmup} / {@code bench.iterations} (default 1 / 2),
+ * {@code bench.rounds} (default 2), {@code bench.warmup} / {@code bench.iterations} (see {@link ForkedThroughput}),
  * {@code bench.time} (seconds per iteration, default 2).
  */
 public final class RatioReport {
