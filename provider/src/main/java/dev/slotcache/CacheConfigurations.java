@@ -82,6 +82,12 @@ final class CacheConfigurations {
     if (effective.getMaxTtl() == null && maxTtl != null) {
       effective.setMaxTtl(maxTtl);
     }
+    if (effective.getNearCacheMaxEntries() == null) {
+      effective.setNearCacheMaxEntries(settings.valueForCache(cacheName, SlotcacheSettings.NEAR_CACHE_MAX_ENTRIES));
+    }
+    if (effective.getNearCacheMaxTtl() == null) {
+      effective.setNearCacheMaxTtl(settings.valueForCache(cacheName, SlotcacheSettings.NEAR_CACHE_MAX_TTL));
+    }
     Factory<ExpiryPolicy> declared = declaredExpiry(cacheName);
     if (declared != null && isDefaultExpiry(effective.getExpiryPolicyFactory())) {
       effective.setExpiryPolicyFactory(declared);
@@ -93,6 +99,16 @@ final class CacheConfigurations {
       effective.setManagementEnabled(true);
     }
     return effective;
+  }
+
+  /**
+   * Whether the near cache of a cache was asked for that cache alone (its configuration or its own setting), rather
+   * than for every cache of the manager: a cache that cannot have one then fails instead of going without.
+   */
+  boolean nearCacheChosen(String cacheName, Configuration<?, ?> given) {
+    return given instanceof SlotcacheConfiguration<?, ?> own && own.getNearCacheMaxEntries() != null
+        && own.getNearCacheMaxEntries() > 0
+        || settings.ownOfCache(cacheName, SlotcacheSettings.NEAR_CACHE_MAX_ENTRIES) != null;
   }
 
   private static boolean isDefaultExpiry(Factory<ExpiryPolicy> factory) {

@@ -9,7 +9,13 @@ import dev.slotcache.internal.integration.WriteThrough;
 import dev.slotcache.internal.management.CacheConfigurationBean;
 import dev.slotcache.internal.management.CacheMBeans;
 import dev.slotcache.internal.management.CacheStatistics;
+import dev.slotcache.configuration.SlotcacheSettings;
+import dev.slotcache.internal.near.InvalidatingStore;
+import dev.slotcache.internal.near.LocalValues;
+import dev.slotcache.internal.near.NearTier;
 import dev.slotcache.internal.store.CacheStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.function.Function;
 import javax.cache.expiry.ExpiryPolicy;
@@ -24,14 +30,30 @@ import javax.cache.integration.CacheWriter;
 record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int maxValueBytes, int invokeRetries,
     Duration retryTime) {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SlotcacheCacheManager.class);
+  private static final Duration DEFAULT_NEAR_MAX_TTL =
+      SlotcacheSettings.NEAR_CACHE_MAX_TTL.parse(SlotcacheSettings.NEAR_CACHE_MAX_TTL.key(), "1m");
+
   /** A cache named {@code name} over {@code store}, configured by (a copy of) {@code given}. */
   <K, V> SlotcacheCache<K, V> create(String name, SlotcacheConfiguration<K, V> given, CacheStore store) {
+    return create(name, given, store, false);
+  }
+
+  /**
+   * The same; {@code nearCacheChosen}: the near cache was asked for this cache alone (a cache that cannot have one is
+   * then a warning rather than a note).
+   */
+  <K, V> SlotcacheCache<K, V> create(String name, SlotcacheConfiguration<K, V> given, CacheStore remote,
+      boolean nearCacheChosen) {
     SlotcacheConfiguration<K, V> configuration = new SlotcacheConfiguration<>(given);
     ExpiryPolicy expiryPolicy = configuration.getExpiryPolicyFactory().create();
     ExpiryDecisions expiry = new ExpiryDecisions(expiryPolicy, configuration.getTtlJitterPercent(),
         configuration.getMaxTtl());
-    EntryValues<K, V> values = new EntryValues<>(name, codec, store, configuration.getKeyType(),
+    EntryValues<K, V> values = new EntryValues<>(name, codec, remote, configuration.getKeyType(),
         configuration.getValueType(), maxValueBytes, classLoader);
+    NearTier<K, V> near = nearTier(name, configuration, expiryPolicy, expiry, remote, values, nearCacheChosen);
+    CacheStore store = near == null ? remote : new InvalidatingStore(remote, near);
+    ReadPath reads = near == null ? ReadPath.of(expiry, store) : new NearReadPath(expiry, store, near);
     CacheWriter<? super K, ? super V> cacheWriter = configuration.isWriteThrough()
         && configuration.getCacheWriterFactory() != null ? configuration.getCacheWriterFactory().create() : null;
     WriteThrough<K, V> writer = cacheWriter == null ? WriteThrough.disabled()
@@ -53,10 +75,40 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
     Invocations<K, V> invocations = new Invocations<>(store, values, expiry, events, statistics, writer,
         processorLoads, invokeRetries, retryTime, cacheWriter == null && loader == null);
     CacheParts<K, V> parts = new CacheParts<>(name, owner, configuration, store, values, expiryPolicy, expiry,
-        ReadPath.of(expiry, store), TtlWrites.of(expiry, store),
+        reads, TtlWrites.of(expiry, store),
         ConditionalWrites.of(new ConditionalWrites.Parts<>(store, expiry, values, writer, invokeRetries),
             cacheWriter != null), writer,
-        cacheWriter != null, loader, events, statistics, mbeans, invocations);
+        cacheWriter != null, loader, events, statistics, mbeans, invocations,
+        near == null ? LocalValues.none() : near.open());
     return readThrough ? new LoadingSlotcacheCache<>(parts) : new SlotcacheCache<>(parts);
+  }
+
+  /**
+   * The near cache of a cache, or null: when none is configured, or when its expiry policy may change a TTL on a read
+   * (a hit in memory would skip that), which is logged.
+   */
+  private <K, V> NearTier<K, V> nearTier(String name, SlotcacheConfiguration<K, V> configuration,
+      ExpiryPolicy expiryPolicy, ExpiryDecisions expiry, CacheStore store, EntryValues<K, V> values, boolean chosen) {
+    Integer maxEntries = configuration.getNearCacheMaxEntries();
+    if (maxEntries == null || maxEntries == 0) {
+      return null;
+    }
+    if (expiry.accessMayChangeTtl()) {
+      String message = "cache '{}': no near cache, although near-cache.max-entries is {}: its expiry policy ({}) may "
+          + "change the TTL when an entry is read, which a read from memory would skip; use a creation or "
+          + "modification expiry policy for a near-cached cache";
+      if (chosen) {
+        LOG.warn(message, name, maxEntries, expiryPolicy.getClass().getName());
+      } else {
+        LOG.info(message, name, maxEntries, expiryPolicy.getClass().getName());
+      }
+      return null;
+    }
+    Duration maxTtl = configuration.getNearCacheMaxTtl() == null ? DEFAULT_NEAR_MAX_TTL
+        : configuration.getNearCacheMaxTtl();
+    LOG.info("cache '{}': near cache of up to {} entries in this JVM, each kept at most {} (and never past its TTL)",
+        name, maxEntries, maxTtl);
+    return new NearTier<>(owner.uri(), store.layout(), owner.tracking(), maxEntries, maxTtl,
+        values::decodeKey, values::decodeQuietly);
   }
 }

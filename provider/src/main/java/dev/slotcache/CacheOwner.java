@@ -1,6 +1,7 @@
 package dev.slotcache;
 
 import dev.slotcache.internal.store.ClusterEvents;
+import dev.slotcache.internal.store.Tracking;
 import java.net.URI;
 import javax.cache.CacheManager;
 
@@ -24,4 +25,7 @@ interface CacheOwner {
 
   /** A cache closed by its user: the manager forgets it, so {@code getCache} opens a fresh one. */
   void released(SlotcacheCache<?, ?> cache);
+
+  /** Redis' invalidations for the manager's near caches (tracking starts with the first near cache). */
+  Tracking tracking();
 }

@@ -15,7 +15,7 @@ abstract class ReadPath {
   final ExpiryDecisions expiry;
   final CacheStore store;
 
-  private ReadPath(ExpiryDecisions expiry, CacheStore store) {
+  ReadPath(ExpiryDecisions expiry, CacheStore store) {
     this.expiry = expiry;
     this.store = store;
   }

@@ -12,6 +12,7 @@ import dev.slotcache.internal.Unwrapping;
 import dev.slotcache.internal.UserResources;
 import dev.slotcache.internal.management.CacheMBeans;
 import dev.slotcache.internal.management.CacheStatistics;
+import dev.slotcache.internal.near.LocalValues;
 import dev.slotcache.internal.store.CacheStore;
 import dev.slotcache.internal.store.CacheStore.Outcome;
 import dev.slotcache.internal.store.Ttl;
@@ -65,6 +66,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   private final ExpiryPolicy expiryPolicy;
   final ExpiryDecisions expiry;
   private final ReadPath reads;
+  private final LocalValues<V> near;
   private final TtlWrites writes;
   private final ConditionalWrites<K, V> conditionals;
   private final WriteThrough<K, V> writer;
@@ -86,6 +88,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     this.expiryPolicy = requireNonNull(parts.expiryPolicy(), "expiryPolicy");
     this.expiry = requireNonNull(parts.expiry(), "expiry");
     this.reads = requireNonNull(parts.reads(), "reads");
+    this.near = requireNonNull(parts.near(), "near");
     this.writes = requireNonNull(parts.writes(), "writes");
     this.conditionals = requireNonNull(parts.conditionals(), "conditionals");
     this.writer = requireNonNull(parts.writer(), "writer");
@@ -155,15 +158,19 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   @Override
   public V get(K key) {
     requireNotClosed();
-    byte[] k = values.encodeKey(key);
     long start = statistics.start();
-    V value = read(k);
-    if (value != null) {
-      statistics.hits(1);
-    } else {
-      statistics.misses(1);
-      value = missed(key, k);
+    V value = near.get(key);
+    if (value == null) {
+      byte[] k = values.encodeKey(key);
+      value = read(k);
+      if (value == null) {
+        statistics.misses(1);
+        value = missed(key, k);
+        statistics.getTime(start);
+        return value;
+      }
     }
+    statistics.hits(1);
     statistics.getTime(start);
     return value;
   }
@@ -192,14 +199,20 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNonNull(keys, "keys");
     long start = statistics.start();
     try {
+      Map<K, V> result = new LinkedHashMap<>();
       List<K> keyList = new ArrayList<>(keys.size());
       List<byte[]> encoded = new ArrayList<>(keys.size());
       for (K key : keys) {
-        keyList.add(key);
-        encoded.add(values.encodeKey(key));
+        byte[] k = values.encodeKey(key);
+        V held = near.get(key);
+        if (held != null) {
+          result.put(key, held);
+        } else {
+          keyList.add(key);
+          encoded.add(k);
+        }
       }
-      List<byte[]> records = reads.readAll(encoded);
-      Map<K, V> result = new LinkedHashMap<>();
+      List<byte[]> records = encoded.isEmpty() ? List.of() : reads.readAll(encoded);
       List<K> missing = new ArrayList<>();
       for (int i = 0; i < keyList.size(); i++) {
         V value = values.decode(encoded.get(i), records.get(i));
@@ -703,6 +716,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     }
     closed = true;
     CacheException unregistering = mbeans.unregisterAll();
+    near.close();
     if (events.hasListeners()) {
       owner.clusterEvents().listening(name, false);
     }

@@ -11,6 +11,7 @@ import dev.slotcache.spi.SlotcacheCachingProvider;
 import dev.slotcache.internal.store.CacheRegistry;
 import dev.slotcache.internal.store.CacheStore;
 import dev.slotcache.internal.store.ClusterEvents;
+import dev.slotcache.internal.store.Tracking;
 import dev.slotcache.internal.store.RedisCluster;
 import dev.slotcache.internal.store.RetryingStore;
 import dev.slotcache.internal.store.SegmentStore;
@@ -52,6 +53,7 @@ public final class SlotcacheCacheManager implements CacheManager {
   /** Tells this manager's events apart from other JVMs' (and other managers' in one JVM). */
   private final String nodeId = java.util.UUID.randomUUID().toString();
   private final ClusterEvents clusterEvents;
+  private final Tracking tracking;
   private final CacheFactory factory;
   private final CacheConfigurations configurations;
   private final RegistryKeeper registryKeeper;
@@ -95,7 +97,8 @@ public final class SlotcacheCacheManager implements CacheManager {
         }
       }
     });
-    this.factory = new CacheFactory(new ManagerAsOwner(this, clusterEvents, nodeId), codec, classLoader,
+    this.tracking = new Tracking(cluster, setup.namespace);
+    this.factory = new CacheFactory(new ManagerAsOwner(this, clusterEvents, nodeId, tracking), codec, classLoader,
         maxValueBytes, setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES), setup.endpoint.maxRetryTime());
   }
 
@@ -222,7 +225,7 @@ public final class SlotcacheCacheManager implements CacheManager {
         }
         configurations.adopt(cacheName, recorded, effective);
       }
-      SlotcacheCache<K, V> cache = open(cacheName, effective);
+      SlotcacheCache<K, V> cache = open(cacheName, effective, configurations.nearCacheChosen(cacheName, configuration));
       registryKeeper.opened(cacheName, CacheDescriptor.of(effective));
       caches.put(cacheName, cache);
       return cache;
@@ -272,7 +275,7 @@ public final class SlotcacheCacheManager implements CacheManager {
             .setTypes(loadClass(cacheName, descriptor.keyType()), loadClass(cacheName, descriptor.valueType()));
         SlotcacheConfiguration<Object, Object> effective = configurations.effective(cacheName, configuration);
         configurations.adopt(cacheName, descriptor, effective);
-        cache = open(cacheName, effective);
+        cache = open(cacheName, effective, configurations.nearCacheChosen(cacheName, configuration));
         registryKeeper.opened(cacheName, CacheDescriptor.of(effective));
         caches.put(cacheName, cache);
       }
@@ -290,11 +293,12 @@ public final class SlotcacheCacheManager implements CacheManager {
     }
   }
 
-  private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration) {
+  private <K, V> SlotcacheCache<K, V> open(String cacheName, SlotcacheConfiguration<K, V> configuration,
+      boolean nearCacheChosen) {
     SegmentedKeyLayout layout = new SegmentedKeyLayout(setup.namespace, cacheName, configuration.getSegments());
     CacheStore store = new RetryingStore(new SegmentStore(cluster, layout), setup.endpoint.maxRetryTime());
     clusterEvents.start();
-    return factory.create(cacheName, configuration, store);
+    return factory.create(cacheName, configuration, store, nearCacheChosen);
   }
 
   @Override
@@ -361,6 +365,7 @@ public final class SlotcacheCacheManager implements CacheManager {
       caches.clear();
     }
     registryKeeper.close();
+    tracking.close();
     try {
       clusterEvents.close();
     } catch (RuntimeException e) {

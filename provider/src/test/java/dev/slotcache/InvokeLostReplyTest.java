@@ -122,6 +122,11 @@ class InvokeLostReplyTest extends ClusterTest {
     }
 
     @Override
+    public Timed getTimed(byte[] key) {
+      return real.getTimed(key);
+    }
+
+    @Override
     public byte[] getAndExpire(byte[] key, long ttl) {
       return real.getAndExpire(key, ttl);
     }
@@ -174,6 +179,11 @@ class InvokeLostReplyTest extends ClusterTest {
     @Override
     public List<byte[]> getAll(List<byte[]> keys) {
       return real.getAll(keys);
+    }
+
+    @Override
+    public List<Timed> getAllTimed(List<byte[]> keys) {
+      return real.getAllTimed(keys);
     }
 
     @Override

@@ -21,6 +21,8 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Integer segments;
   private Integer ttlJitterPercent;
   private Duration maxTtl;
+  private Integer nearCacheMaxEntries;
+  private Duration nearCacheMaxTtl;
 
   public SlotcacheConfiguration() {
   }
@@ -38,6 +40,8 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.segments = other.segments;
       this.ttlJitterPercent = other.ttlJitterPercent;
       this.maxTtl = other.maxTtl;
+      this.nearCacheMaxEntries = other.nearCacheMaxEntries;
+      this.nearCacheMaxTtl = other.nearCacheMaxTtl;
     }
   }
 
@@ -95,6 +99,45 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       throw new IllegalArgumentException("maxTtl must be positive, was " + maxTtl);
     }
     this.maxTtl = maxTtl;
+    return this;
+  }
+
+  /** Most entries of this JVM's near cache of the cache (0: no near cache), or null for the manager's setting. */
+  public Integer getNearCacheMaxEntries() {
+    return nearCacheMaxEntries;
+  }
+
+  /**
+   * Keeps up to {@code maxEntries} entries of the cache in this JVM's memory, in front of Redis, invalidated by Redis
+   * itself when any client changes them (see the README, "Near cache"); 0 turns the near cache off. Only this JVM is
+   * affected: it is not recorded in the cluster.
+   */
+  public SlotcacheConfiguration<K, V> setNearCacheMaxEntries(int maxEntries) {
+    if (maxEntries < 0) {
+      throw new IllegalArgumentException("near cache max entries must be 0 (off) or more, was " + maxEntries);
+    }
+    this.nearCacheMaxEntries = maxEntries;
+    return this;
+  }
+
+  /** The longest a near-cache entry may live, or null for the manager's setting. */
+  public Duration getNearCacheMaxTtl() {
+    return nearCacheMaxTtl;
+  }
+
+  /**
+   * Bounds how long an entry stays in the near cache whatever happens to invalidations (never longer than its TTL in
+   * Redis either).
+   */
+  public SlotcacheConfiguration<K, V> setNearCacheMaxTtl(Duration maxTtl) {
+    if (maxTtl == null) {
+      this.nearCacheMaxTtl = null;
+      return this;
+    }
+    if (maxTtl.isNegative() || maxTtl.isZero()) {
+      throw new IllegalArgumentException("near cache max TTL must be positive, was " + maxTtl);
+    }
+    this.nearCacheMaxTtl = maxTtl;
     return this;
   }
 }

@@ -87,6 +87,13 @@ public final class SlotcacheSettings {
       "Percent by which TTLs are randomly shortened so that entries written together do not expire together.");
   public static final Setting<Duration> MAX_TTL = define("max-ttl", Scope.MANAGER_AND_CACHE, duration(false), null,
       "Upper bound on every TTL; also bounds eternal entries.");
+  public static final Setting<Integer> NEAR_CACHE_MAX_ENTRIES = define("near-cache.max-entries",
+      Scope.MANAGER_AND_CACHE, wholeNumber(0, Integer.MAX_VALUE), "0",
+      "Entries kept in this JVM's near cache of each cache, in front of Redis and invalidated by Redis' client "
+      + "tracking; 0 turns it off.");
+  public static final Setting<Duration> NEAR_CACHE_MAX_TTL = define("near-cache.max-ttl", Scope.MANAGER_AND_CACHE,
+      duration(false), "1m",
+      "Longest life of a near-cache entry whatever happens to invalidations (never longer than its TTL in Redis).");
   public static final Setting<Long> MAX_VALUE_BYTES = define("max-value-bytes", Scope.MANAGER, byteSize(), "16m",
       "Largest encoded value accepted by put and decoded by get; larger ones fail with a CacheException.");
   public static final Setting<String> ALLOWED_CLASSES = define("codec.allowed-classes", Scope.MANAGER,

@@ -44,7 +44,7 @@ public final class CacheMBeans {
   /** Unregisters both; the failures (after trying both) as one exception, or null. */
   public synchronized CacheException unregisterAll() {
     CacheException failure = null;
-    for (MBeans.Kind kind : MBeans.Kind.values()) {
+    for (MBeans.Kind kind : new MBeans.Kind[] {MBeans.Kind.CacheStatistics, MBeans.Kind.CacheConfiguration}) {
       try {
         MBeans.unregister(kind, managerUri, cacheName, kind == MBeans.Kind.CacheStatistics ? statistics : configuration);
       } catch (CacheException e) {

@@ -34,8 +34,14 @@ public final class MBeans {
   /** Who holds each name registered here: tells a collision from a reopening. Guarded by itself. */
   private static final Map<ObjectName, Holder> HOLDERS = new HashMap<>();
 
-  /** The two kinds of bean. */
-  public enum Kind { CacheConfiguration, CacheStatistics }
+  /** The kinds of bean: the spec's two (domain {@code javax.cache}) and the near cache's (domain {@code dev.slotcache}). */
+  public enum Kind {
+    CacheConfiguration, CacheStatistics, NearCache;
+
+    String domain() {
+      return this == NearCache ? "dev.slotcache" : "javax.cache";
+    }
+  }
 
   private record Holder(String managerUri, String cacheName, Object bean) {
     boolean sameCache(String otherUri, String otherName) {
@@ -47,7 +53,7 @@ public final class MBeans {
   }
 
   public static ObjectName name(Kind kind, URI managerUri, String cacheName) {
-    String text = "javax.cache:type=" + kind + ",CacheManager=" + value(withoutCredentials(managerUri)) + ",Cache="
+    String text = kind.domain() + ":type=" + kind + ",CacheManager=" + value(withoutCredentials(managerUri)) + ",Cache="
         + value(cacheName);
     try {
       return new ObjectName(text);

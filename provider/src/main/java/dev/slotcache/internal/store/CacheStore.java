@@ -24,6 +24,13 @@ public interface CacheStore {
   /** The stored record, or null. */
   byte[] get(byte[] key);
 
+  /** A record and its remaining TTL in milliseconds ({@code -1}: none), as read together. */
+  record Timed(byte[] record, long ttlMillis) {
+  }
+
+  /** The stored record with its remaining TTL, in one round trip; null when absent. */
+  Timed getTimed(byte[] key);
+
   /**
    * The stored record, also setting its TTL ({@code GETEX}); {@link Ttl#EXPIRE_NOW} reads and removes,
    * {@link Ttl#KEEP} only reads.
@@ -106,6 +113,9 @@ public interface CacheStore {
 
   /** The records of many keys (null where absent), in the order of {@code keys}. */
   List<byte[]> getAll(List<byte[]> keys);
+
+  /** {@link #getTimed} of many keys (null where absent), in the order of {@code keys}. */
+  List<Timed> getAllTimed(List<byte[]> keys);
 
   /** {@link #getAndExpire} of many keys, in the order of {@code keys}. */
   List<byte[]> getAllAndExpire(List<byte[]> keys, long ttl);

@@ -2,6 +2,7 @@ package dev.slotcache.internal.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,7 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.CommandArguments;
@@ -44,6 +47,9 @@ final class ClusterMonitor implements AutoCloseable {
   private volatile boolean closed;
   // Confined to the monitor thread once started (and to the connecting thread before).
   private Map<String, String> masters = Map.of();
+  /** The slots of each master as last read; empty before the first read. */
+  private volatile Map<String, BitSet> slots = Map.of();
+  private final List<Consumer<Map<String, BitSet>>> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Long> downSince = new HashMap<>();
   private boolean unreachable;
 
@@ -54,15 +60,26 @@ final class ClusterMonitor implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
+  /** The slots each master served when last read ({@code host:port} → slots); empty when never read. */
+  Map<String, BitSet> slotsByMaster() {
+    return slots;
+  }
+
+  /** Calls {@code listener} on the monitor thread with the new slots of every master whenever they change. */
+  void onChange(Consumer<Map<String, BitSet>> listener) {
+    listeners.add(listener);
+  }
+
   /** Logs the topology just connected to (on the calling thread), then starts watching it. */
   void start() {
-    RedisCalls.Result<Map<String, String>> read = readTopology();
+    RedisCalls.Result<Topology> read = readTopology();
     if (read.failed()) {
       LOG.info("connected to the Redis Cluster at {}, but could not read its topology yet: {}", endpoint.describe(),
           ConnectFailure.explain(endpoint, read.failure()));
     } else {
-      Map<String, String> topology = read.value();
+      Map<String, String> topology = read.value().described();
       masters = topology;
+      slots = read.value().slots();
       List<String> described = new ArrayList<>();
       for (Map.Entry<String, String> master : topology.entrySet()) {
         String version = version(master.getKey());
@@ -97,7 +114,7 @@ final class ClusterMonitor implements AutoCloseable {
   }
 
   private void round() {
-    RedisCalls.Result<Map<String, String>> read = readTopology();
+    RedisCalls.Result<Topology> read = readTopology();
     if (read.failed()) {
       if (!unreachable && !closed) {
         unreachable = true;
@@ -106,16 +123,24 @@ final class ClusterMonitor implements AutoCloseable {
       }
       return;
     }
-    Map<String, String> topology = read.value();
+    Map<String, String> topology = read.value().described();
     if (unreachable && !closed) {
       unreachable = false;
       LOG.info("the Redis Cluster at {} answers again", endpoint.describe());
     }
-    if (!topology.equals(masters)) {
+    if (!read.value().slots().equals(slots)) {
       provider.renewSlotCache();
       logChange(masters, topology);
       masters = topology;
+      slots = read.value().slots();
       downSince.keySet().retainAll(topology.keySet());
+      for (Consumer<Map<String, BitSet>> listener : listeners) {
+        try {
+          listener.accept(slots);
+        } catch (RuntimeException e) {
+          LOG.warn("a listener of topology changes failed", e);
+        }
+      }
     }
     for (Map.Entry<String, String> master : topology.entrySet()) {
       String node = master.getKey();
@@ -158,7 +183,7 @@ final class ClusterMonitor implements AutoCloseable {
    * The masters, {@code host:port} → "slots 0-5460", in slot order, as one node that answers reports them:
    * masters not known to be down first, then every other node Jedis knows.
    */
-  private RedisCalls.Result<Map<String, String>> readTopology() {
+  private RedisCalls.Result<Topology> readTopology() {
     Set<String> candidates = new LinkedHashSet<>();
     for (String master : masters.keySet()) {
       if (!downSince.containsKey(master)) {
@@ -166,7 +191,7 @@ final class ClusterMonitor implements AutoCloseable {
       }
     }
     candidates.addAll(provider.getNodes().keySet());
-    RedisCalls.Result<Map<String, String>> last = new RedisCalls.Result<>(null, new JedisException("no node is known"));
+    RedisCalls.Result<Topology> last = new RedisCalls.Result<>(null, new JedisException("no node is known"));
     for (String candidate : candidates) {
       if (closed) {
         break;
@@ -185,8 +210,13 @@ final class ClusterMonitor implements AutoCloseable {
     return last;
   }
 
-  private static Map<String, String> masters(List<?> slots, String askedHost) {
+  /** The masters as logged ({@code host:port} → "slots 0-5460") and their slots. */
+  private record Topology(Map<String, String> described, Map<String, BitSet> slots) {
+  }
+
+  private static Topology masters(List<?> slots, String askedHost) {
     TreeMap<Long, String> ownerByStart = new TreeMap<>();
+    Map<String, BitSet> slotsOf = new LinkedHashMap<>();
     Map<Long, Long> endByStart = new HashMap<>();
     for (Object entry : slots) {
       List<?> range = (List<?>) entry;
@@ -202,11 +232,12 @@ final class ClusterMonitor implements AutoCloseable {
       long end = endByStart.get(start);
       ranges.computeIfAbsent(node, k -> new ArrayList<>()).add(start == end ? "" + start : start + "-" + end);
       counts.merge(node, end - start + 1, Long::sum);
+      slotsOf.computeIfAbsent(node, k -> new BitSet(SegmentedKeyLayout.SLOTS)).set((int) (long) start, (int) end + 1);
     });
     Map<String, String> result = new LinkedHashMap<>();
     ranges.forEach((node, list) -> result.put(node, list.size() <= 4 ? "slots " + String.join(",", list)
         : counts.get(node) + " slots in " + list.size() + " ranges"));
-    return result;
+    return new Topology(result, slotsOf);
   }
 
   /** Null when {@code node} answers PING, else why not. */

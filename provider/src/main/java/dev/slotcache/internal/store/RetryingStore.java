@@ -68,6 +68,16 @@ public final class RetryingStore implements CacheStore {
   }
 
   @Override
+  public Timed getTimed(byte[] key) {
+    return retry(Repeat.ALWAYS, () -> store.getTimed(key));
+  }
+
+  @Override
+  public List<Timed> getAllTimed(List<byte[]> keys) {
+    return retry(Repeat.ALWAYS, () -> store.getAllTimed(keys));
+  }
+
+  @Override
   public byte[] getAndExpire(byte[] key, long ttl) {
     return retry(ttl == Ttl.EXPIRE_NOW ? Repeat.IF_NOT_APPLIED : Repeat.ALWAYS, () -> store.getAndExpire(key, ttl));
   }

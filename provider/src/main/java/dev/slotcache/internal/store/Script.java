@@ -82,4 +82,10 @@ final class Script {
   static final Script DELETE_IF_SAME = new Script(""
       + "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
       + "return 0\n");
+
+  /** The record of KEYS[1] and its PTTL in one reply ({record, pttl}), or nil when absent: for near caches. */
+  static final Script GET_TIMED = new Script(""
+      + "local v = redis.call('GET', KEYS[1])\n"
+      + "if not v then return false end\n"
+      + "return {v, redis.call('PTTL', KEYS[1])}\n");
 }

@@ -48,6 +48,11 @@ public class SegmentStore implements CacheStore {
   }
 
   @Override
+  public Timed getTimed(byte[] key) {
+    return TimedReads.timed(eval("get", Script.GET_TIMED, layout.redisKey(key)));
+  }
+
+  @Override
   public byte[] getAndExpire(byte[] key, long ttl) {
     if (ttl == Ttl.KEEP) {
       return get(key);
@@ -203,6 +208,11 @@ public class SegmentStore implements CacheStore {
     }
   }
 
+  @Override
+  public List<Timed> getAllTimed(List<byte[]> keys) {
+    return TimedReads.getAll(fanOut, keys);
+  }
+
   /** GETEX (GETDEL for {@link Ttl#EXPIRE_NOW}) per key, pipelined per master. */
   @Override
   public List<byte[]> getAllAndExpire(List<byte[]> keys, long ttl) {
@@ -323,11 +333,11 @@ public class SegmentStore implements CacheStore {
     return removed[0];
   }
 
-  private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ONE_KEY = {'1'};
 
   /** {@code EVALSHA sha 1 key args…} as arguments. */
-  private static byte[][] evalArgs(byte[] sha, byte[] redisKey, List<byte[]> args) {
+  static byte[][] evalArgs(byte[] sha, byte[] redisKey, List<byte[]> args) {
     byte[][] all = new byte[3 + args.size()][];
     all[0] = sha;
     all[1] = ONE_KEY;

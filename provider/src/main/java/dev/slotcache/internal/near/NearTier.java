@@ -1,0 +1,288 @@
+package dev.slotcache.internal.near;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.slotcache.internal.management.MBeans;
+import dev.slotcache.internal.store.CacheStore;
+import dev.slotcache.internal.store.SegmentedKeyLayout;
+import dev.slotcache.internal.store.Tracking;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * One cache's near cache in this JVM: a bounded Caffeine map from key to value in front of Redis, kept coherent by
+ * {@link Tracking} (invalidations from Redis) and by this JVM's own writes ({@link InvalidatingStore}).
+ *
+ * <p>Coherence without locks: every entry carries the stamps taken <em>before</em> the read that filled it — the
+ * counter of its key's stripe, and the flush epoch. An invalidation bumps the stripe of its key; a flush raises the
+ * epoch of the slots concerned. A read only answers from an entry whose stamps are all still current, so an
+ * invalidation that arrived at any time after the filling read was sent (even before its reply) voids the entry.
+ * Nothing is filled while any master is untracked ({@link Tracking#live()}) or when tracking restarted during the
+ * read. An entry also lives no longer than its TTL in Redis (from the time the read was sent) and than
+ * {@code near-cache.max-ttl}.
+ *
+ * <p>Store-by-value: a hit returns the held object only when its class is immutable (String, boxed primitives,
+ * enums, {@code java.time} values, …); any other value is held as its record and decoded anew on every hit.
+ */
+public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, NearCacheMXBean {
+
+  private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Integer.class, Long.class, Short.class,
+      Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class, BigDecimal.class,
+      UUID.class, URI.class, Instant.class, Duration.class, LocalDate.class, LocalTime.class, LocalDateTime.class,
+      OffsetDateTime.class, ZonedDateTime.class);
+
+  /** A held value: the object (immutable) or its record, with the stamps of the read that filled it. */
+  private record Entry(Object value, byte[] record, int stripe, long stripeStamp, int slot, long epoch,
+      long deadline) {
+  }
+
+  /** The stamps of a read, taken before it is sent. */
+  public record Stamp(int stripe, long stripeValue, long epoch, long trackingEpoch, long started) {
+  }
+
+  private final String cacheName;
+  private final URI managerUri;
+  private final Cache<Object, Entry> local;
+  private final SegmentedKeyLayout layout;
+  private final Tracking tracking;
+  private final Function<byte[], Object> keys;
+  private final Function<byte[], V> values;
+  private final long maxEntries;
+  private final long maxTtlNanos;
+  private final AtomicLongArray stripes;
+  private final int stripeMask;
+  private final AtomicLongArray slotEpochs = new AtomicLongArray(SegmentedKeyLayout.SLOTS);
+  private final AtomicLong epoch = new AtomicLong();
+  private volatile long allEpoch;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder fills = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final LongAdder invalidations = new LongAdder();
+  private final LongAdder flushes = new LongAdder();
+
+  /**
+   * @param keys decodes an encoded key into a key object (a copy of the caller's)
+   * @param values decodes a record into a new value object, or null when it cannot be read
+   */
+  public NearTier(URI managerUri, SegmentedKeyLayout layout, Tracking tracking, int maxEntries, Duration maxTtl,
+      Function<byte[], Object> keys, Function<byte[], V> values) {
+    this.managerUri = Objects.requireNonNull(managerUri, "managerUri");
+    this.cacheName = layout.cacheName();
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.tracking = Objects.requireNonNull(tracking, "tracking");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.values = Objects.requireNonNull(values, "values");
+    this.maxEntries = maxEntries;
+    this.maxTtlNanos = maxTtl.toNanos();
+    int stripeCount = Integer.highestOneBit((int) Math.min(1 << 16, Math.max(1 << 10, 2L * maxEntries)) * 2 - 1);
+    this.stripes = new AtomicLongArray(stripeCount);
+    this.stripeMask = stripeCount - 1;
+    this.local = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .expireAfter(new Expiry<Object, Entry>() {
+          @Override
+          public long expireAfterCreate(Object key, Entry entry, long currentTime) {
+            return Math.max(0, entry.deadline - currentTime);
+          }
+
+          @Override
+          public long expireAfterUpdate(Object key, Entry entry, long currentTime, long currentDuration) {
+            return Math.max(0, entry.deadline - currentTime);
+          }
+
+          @Override
+          public long expireAfterRead(Object key, Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .build();
+  }
+
+  /** Starts receiving Redis' invalidations (tracking every master first, if need be) and shows the MXBean. */
+  public NearTier<K, V> open() {
+    tracking.register(cacheName, this);
+    MBeans.register(MBeans.Kind.NearCache, managerUri, cacheName, this);
+    return this;
+  }
+
+  @Override
+  public void close() {
+    tracking.unregister(cacheName);
+    local.invalidateAll();
+    MBeans.unregister(MBeans.Kind.NearCache, managerUri, cacheName, this);
+  }
+
+  /** The value held for {@code key} (a copy unless immutable), or null: then the caller reads Redis. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V get(Object key) {
+    Entry entry = local.getIfPresent(Objects.requireNonNull(key, "key"));
+    if (entry == null) {
+      misses.increment();
+      return null;
+    }
+    if (stripes.get(entry.stripe) != entry.stripeStamp || entry.epoch < allEpoch
+        || slotEpochs.get(entry.slot) > entry.epoch) {
+      local.asMap().remove(key, entry);
+      misses.increment();
+      return null;
+    }
+    V value = entry.value != null ? (V) entry.value : values.apply(entry.record);
+    if (value == null) {
+      local.asMap().remove(key, entry);
+      misses.increment();
+      return null;
+    }
+    hits.increment();
+    return value;
+  }
+
+  /** Taken before a read of encoded key {@code k} is sent, for {@link #fill}. */
+  public Stamp stamp(byte[] k) {
+    int stripe = stripeOf(k);
+    return new Stamp(stripe, stripes.get(stripe), epoch.get(), tracking.epoch(), System.nanoTime());
+  }
+
+  /** Keeps what a read stamped {@code stamp} returned for {@code k}, unless anything may have changed it since. */
+  public void fill(byte[] k, Stamp stamp, CacheStore.Timed read) {
+    if (read == null || read.record() == null || read.ttlMillis() == 0 || read.ttlMillis() < -1) {
+      return;
+    }
+    int slot = layout.slot(layout.segmentOf(k));
+    if (!tracking.live() || tracking.epoch() != stamp.trackingEpoch() || !current(stamp, slot)) {
+      rejected.increment();
+      return;
+    }
+    long life = read.ttlMillis() < 0 ? maxTtlNanos : Math.min(maxTtlNanos, TimeUnit.MILLISECONDS.toNanos(read.ttlMillis()));
+    Object key;
+    V value;
+    try {
+      key = keys.apply(k);
+      value = values.apply(read.record());
+    } catch (RuntimeException e) {
+      return; // not kept: the read itself has reported what it could
+    }
+    if (key == null || value == null) {
+      return;
+    }
+    boolean immutable = IMMUTABLE.contains(value.getClass()) || value instanceof Enum<?>;
+    local.put(key, new Entry(immutable ? value : null, immutable ? null : read.record(), stamp.stripe(),
+        stamp.stripeValue(), slot, stamp.epoch(), stamp.started() + life));
+    fills.increment();
+  }
+
+  private boolean current(Stamp stamp, int slot) {
+    return stripes.get(stamp.stripe()) == stamp.stripeValue() && stamp.epoch() >= allEpoch
+        && slotEpochs.get(slot) <= stamp.epoch();
+  }
+
+  /** This JVM writes (or wrote) encoded key {@code k}: what is held for it is void from now on. */
+  public void invalidate(byte[] k) {
+    stripes.incrementAndGet(stripeOf(k));
+    invalidations.increment();
+  }
+
+  /** Every entry is void from now on (clear, or an unreadable invalidation). */
+  public void invalidateAll() {
+    allEpoch = epoch.incrementAndGet();
+    flushes.increment();
+    local.invalidateAll();
+  }
+
+  @Override
+  public void invalidated(byte[] redisKey) {
+    byte[] k = layout.encodedKeyOf(redisKey);
+    if (k == null) {
+      invalidateAll();
+    } else {
+      invalidate(k);
+    }
+  }
+
+  @Override
+  public void flushed(BitSet slots) {
+    if (slots == null) {
+      invalidateAll();
+      return;
+    }
+    long flushEpoch = epoch.incrementAndGet();
+    for (int slot = slots.nextSetBit(0); slot >= 0; slot = slots.nextSetBit(slot + 1)) {
+      slotEpochs.set(slot, flushEpoch);
+    }
+    flushes.increment();
+    local.asMap().values().removeIf(entry -> slots.get(entry.slot));
+  }
+
+  private int stripeOf(byte[] k) {
+    int h = Arrays.hashCode(k);
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    return h & stripeMask;
+  }
+
+  @Override
+  public long getHits() {
+    return hits.sum();
+  }
+
+  @Override
+  public long getMisses() {
+    return misses.sum();
+  }
+
+  @Override
+  public long getFills() {
+    return fills.sum();
+  }
+
+  @Override
+  public long getRejectedFills() {
+    return rejected.sum();
+  }
+
+  @Override
+  public long getInvalidations() {
+    return invalidations.sum();
+  }
+
+  @Override
+  public long getFlushes() {
+    return flushes.sum();
+  }
+
+  @Override
+  public long getSize() {
+    return local.estimatedSize();
+  }
+
+  @Override
+  public long getMaxEntries() {
+    return maxEntries;
+  }
+
+  @Override
+  public boolean isTracking() {
+    return tracking.live();
+  }
+}
