@@ -410,6 +410,81 @@ public final class LocalRedisCluster implements AutoCloseable {
     throw new IllegalStateException("the cluster did not heal within " + timeout + ": " + last);
   }
 
+  /**
+   * Moves hash slot {@code slot}, with its keys, to master {@code to} as a resharding does: the target imports, the
+   * owner migrates, keys move with {@code MIGRATE}, then every master is told the new owner. Returns how many keys
+   * moved.
+   *
+   * @throws IllegalStateException when {@code to} is not a master or a step fails
+   */
+  public int moveSlot(int slot, HostAndPort to) {
+    try (Jedis any = connect(to.getHost(), to.getPort())) {
+      List<ClusterNode> view = ClusterNode.parseAll(any.clusterNodes());
+      ClusterNode target = null;
+      ClusterNode source = null;
+      for (ClusterNode node : view) {
+        if (node.port() == to.getPort() && node.isMaster()) {
+          target = node;
+        }
+      }
+      if (target == null) {
+        throw new IllegalStateException(to + " is not a master");
+      }
+      for (ClusterNode node : view) {
+        if (node.isMaster() && !node.isUnhealthy() && owns(node, slot)) {
+          source = node;
+        }
+      }
+      if (source == null) {
+        throw new IllegalStateException("no master owns slot " + slot);
+      }
+      if (source.id().equals(target.id())) {
+        return 0;
+      }
+      int moved = 0;
+      try (Jedis from = connect(HOST, source.port()); Jedis into = connect(HOST, target.port())) {
+        into.clusterSetSlotImporting(slot, source.id());
+        from.clusterSetSlotMigrating(slot, target.id());
+        while (true) {
+          List<String> keys = from.clusterGetKeysInSlot(slot, 100);
+          if (keys.isEmpty()) {
+            break;
+          }
+          from.migrate(HOST, target.port(), 0, 5_000, new redis.clients.jedis.params.MigrateParams(),
+              keys.toArray(String[]::new));
+          moved += keys.size();
+        }
+        into.clusterSetSlotNode(slot, target.id());
+        from.clusterSetSlotNode(slot, target.id());
+      }
+      for (ClusterNode node : view) {
+        if (node.isMaster() && !node.isUnhealthy() && node.port() != source.port() && node.port() != target.port()) {
+          try (Jedis other = connect(HOST, node.port())) {
+            other.clusterSetSlotNode(slot, target.id());
+          }
+        }
+      }
+      return moved;
+    } catch (JedisException e) {
+      throw new IllegalStateException("moving slot " + slot + " to " + to + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean owns(ClusterNode node, int slot) {
+    try (Jedis jedis = connect(HOST, node.port())) {
+      for (Object range : (List<?>) jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "SLOTS")) {
+        List<?> r = (List<?>) range;
+        long from = (Long) r.get(0);
+        long to = (Long) r.get(1);
+        int port = ((Long) ((List<?>) r.get(2)).get(1)).intValue();
+        if (slot >= from && slot <= to) {
+          return port == node.port();
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether {@link #close()} was called (or the shutdown hook ran). */
   public synchronized boolean isClosed() {
     return closed;
