@@ -366,18 +366,23 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   @Override
   public boolean remove(K key) {
-    requireNotClosed();
-    byte[] k = values.encodeKey(key);
     long start = statistics.start();
-    writer.delete(key);
     boolean needOld = events.listensTo(EventType.REMOVED);
-    byte[] old = store.remove(k, needOld);
+    byte[] old = deleteThrough(key, needOld);
     if (old != null) {
       statistics.removals(1);
       statistics.removeTime(start);
       fireRemoved(key, needOld ? values.decodeQuietly(old) : null);
     }
     return old != null;
+  }
+
+  /** A removal by key: the checks and encoding first, then the writer, then the store; the old record if asked. */
+  private byte[] deleteThrough(K key, boolean returnOld) {
+    requireNotClosed();
+    byte[] k = values.encodeKey(key);
+    writer.delete(key);
+    return store.remove(k, returnOld);
   }
 
   private void fireRemoved(K key, V old) {
@@ -388,28 +393,13 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   @Override
   public boolean remove(K key, V oldValue) {
-    requireNotClosed();
-    byte[] k = values.encodeKey(key);
-    requireNonNull(oldValue, "oldValue");
-    values.checkValue(oldValue);
-    long start = statistics.start();
-    Outcome outcome = conditionals.replaceIfEqual(key, k, oldValue, null, null);
-    countRead(outcome != Outcome.ABSENT);
-    if (outcome == Outcome.APPLIED) {
-      statistics.removals(1);
-      statistics.removeTime(start);
-      events.removed(key, oldValue);
-    }
-    return outcome == Outcome.APPLIED;
+    return replaceIfEqual(key, oldValue, null, false);
   }
 
   @Override
   public V getAndRemove(K key) {
-    requireNotClosed();
-    byte[] k = values.encodeKey(key);
     long start = statistics.start();
-    writer.delete(key);
-    V old = values.decodeQuietly(store.remove(k, true));
+    V old = values.decodeQuietly(deleteThrough(key, true));
     countRead(old != null);
     if (old != null) {
       statistics.removals(1);
@@ -422,20 +412,35 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   @Override
   public boolean replace(K key, V oldValue, V newValue) {
+    return replaceIfEqual(key, oldValue, newValue, true);
+  }
+
+  /**
+   * {@code replace(key, oldValue, newValue)}, or {@code remove(key, oldValue)} when not {@code replacing}: applies
+   * only while the entry equals {@code oldValue}, with the statistics and the event of a replacement or a removal.
+   */
+  private boolean replaceIfEqual(K key, V oldValue, V newValue, boolean replacing) {
     requireNotClosed();
     byte[] k = values.encodeKey(key);
     requireNonNull(oldValue, "oldValue");
     values.checkValue(oldValue);
-    byte[] record = values.encodeRecord(key, newValue);
+    byte[] record = replacing ? values.encodeRecord(key, newValue) : null;
     long start = statistics.start();
     Outcome outcome = conditionals.replaceIfEqual(key, k, oldValue, newValue, record);
     countRead(outcome != Outcome.ABSENT);
-    if (outcome == Outcome.APPLIED) {
+    if (outcome != Outcome.APPLIED) {
+      return false;
+    }
+    if (replacing) {
       statistics.puts(1);
       statistics.putTime(start);
       events.updated(key, newValue, oldValue);
+    } else {
+      statistics.removals(1);
+      statistics.removeTime(start);
+      events.removed(key, oldValue);
     }
-    return outcome == Outcome.APPLIED;
+    return true;
   }
 
   @Override

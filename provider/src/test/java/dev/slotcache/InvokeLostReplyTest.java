@@ -10,6 +10,8 @@ import dev.slotcache.internal.store.SegmentStore;
 import dev.slotcache.internal.store.SegmentedKeyLayout;
 import dev.slotcache.internal.store.StoreException;
 import java.io.Serializable;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,7 +39,7 @@ class InvokeLostReplyTest extends ClusterTest {
     List<String> seeds = cluster.masters().stream().map(n -> n.host() + ":" + n.port()).toList();
     RedisCluster redis = new RedisCluster(new ClusterEndpoint(seeds, null, null, false, Duration.ofSeconds(2),
         Duration.ofSeconds(2), 5, Duration.ofSeconds(10), 4, "lost-reply"));
-    LosingFirstReplies store = new LosingFirstReplies(
+    LosingFirstReplies losing = new LosingFirstReplies(
         new SegmentStore(redis, new SegmentedKeyLayout(namespace, "counters", 16)));
     SlotcacheConfiguration<String, Integer> configuration = new SlotcacheConfiguration<>();
     configuration.setTypes(String.class, Integer.class).setStatisticsEnabled(true);
@@ -45,20 +47,20 @@ class InvokeLostReplyTest extends ClusterTest {
     configuration.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
         FactoryBuilder.factoryOf(Recorder.class), null, true, true));
     EVENTS.clear();
-    SlotcacheCache<String, Integer> cache = slotcache.factory().create("counters", configuration, store);
+    SlotcacheCache<String, Integer> cache = slotcache.factory().create("counters", configuration, losing.store);
     try {
-      store.lose.set(1);
+      losing.lose.set(1);
       assertEquals("created", cache.invoke("n", (entry, args) -> {
         entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
         return "created";
       }));
-      store.lose.set(1);
+      losing.lose.set(1);
       assertEquals("updated", cache.invoke("n", (entry, args) -> {
         entry.setValue(entry.getValue() + 1);
         return "updated";
       }));
 
-      assertEquals(2, store.lost.get(), "two replies were lost");
+      assertEquals(2, losing.lost.get(), "two replies were lost");
       assertEquals(2, cache.get("n"), "each invocation applied once");
       assertEquals(List.of("CREATED n=1", "UPDATED n=2 (was 1)"), EVENTS);
       var statistics = cache.statistics();
@@ -67,7 +69,7 @@ class InvokeLostReplyTest extends ClusterTest {
       assertEquals(1, statistics.getCacheMisses(), "the creation's miss");
     } finally {
       cache.closeInternal();
-      store.clear();
+      losing.store.clear();
       redis.close();
     }
   }
@@ -76,19 +78,28 @@ class InvokeLostReplyTest extends ClusterTest {
    * The real store, decorated: the next {@code lose} commits are applied and then report a lost reply. Everything
    * else goes to the real store unchanged.
    */
-  static final class LosingFirstReplies implements CacheStore {
+  static final class LosingFirstReplies {
     final AtomicInteger lose = new AtomicInteger();
     final AtomicInteger lost = new AtomicInteger();
-    private final CacheStore real;
+    /** The decorated store: {@code watch} is this class's, every other method the real store's. */
+    final CacheStore store;
 
     LosingFirstReplies(CacheStore real) {
-      this.real = real;
+      this.store = (CacheStore) Proxy.newProxyInstance(CacheStore.class.getClassLoader(),
+          new Class<?>[] {CacheStore.class}, (proxy, method, args) -> {
+            if (method.getName().equals("watch")) {
+              return losingReplies(real.watch((byte[]) args[0]));
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
     }
 
-    @Override
-    public Watched watch(byte[] key) {
-      Watched watched = real.watch(key);
-      return new Watched() {
+    private CacheStore.Watched losingReplies(CacheStore.Watched watched) {
+      return new CacheStore.Watched() {
         @Override
         public byte[] value() {
           return watched.value();
@@ -109,112 +120,6 @@ class InvokeLostReplyTest extends ClusterTest {
           watched.close();
         }
       };
-    }
-
-    @Override
-    public SegmentedKeyLayout layout() {
-      return real.layout();
-    }
-
-    @Override
-    public byte[] get(byte[] key) {
-      return real.get(key);
-    }
-
-    @Override
-    public Timed getTimed(byte[] key) {
-      return real.getTimed(key);
-    }
-
-    @Override
-    public byte[] getAndExpire(byte[] key, long ttl) {
-      return real.getAndExpire(key, ttl);
-    }
-
-    @Override
-    public void expire(byte[] key, long ttl) {
-      real.expire(key, ttl);
-    }
-
-    @Override
-    public boolean exists(byte[] key) {
-      return real.exists(key);
-    }
-
-    @Override
-    public byte[] put(byte[] key, byte[] record, long creationTtl, long updateTtl, boolean returnOld) {
-      return real.put(key, record, creationTtl, updateTtl, returnOld);
-    }
-
-    @Override
-    public boolean putIfAbsent(byte[] key, byte[] record, long creationTtl) {
-      return real.putIfAbsent(key, record, creationTtl);
-    }
-
-    @Override
-    public byte[] replace(byte[] key, byte[] record, long updateTtl, boolean returnOld) {
-      return real.replace(key, record, updateTtl, returnOld);
-    }
-
-    @Override
-    public byte[] remove(byte[] key, boolean returnOld) {
-      return real.remove(key, returnOld);
-    }
-
-    @Override
-    public boolean compareAndSet(byte[] key, byte[] expectedHeader, byte[] record, long ttl) {
-      return real.compareAndSet(key, expectedHeader, record, ttl);
-    }
-
-    @Override
-    public Conditional replaceIfEqual(byte[] key, byte[] expectedPayload, byte[] record, long ttl, long mismatchTtl) {
-      return real.replaceIfEqual(key, expectedPayload, record, ttl, mismatchTtl);
-    }
-
-    @Override
-    public boolean deleteIfSame(byte[] key, byte[] bytes) {
-      return real.deleteIfSame(key, bytes);
-    }
-
-    @Override
-    public List<byte[]> getAll(List<byte[]> keys) {
-      return real.getAll(keys);
-    }
-
-    @Override
-    public List<Timed> getAllTimed(List<byte[]> keys) {
-      return real.getAllTimed(keys);
-    }
-
-    @Override
-    public List<byte[]> getAllAndExpire(List<byte[]> keys, long ttl) {
-      return real.getAllAndExpire(keys, ttl);
-    }
-
-    @Override
-    public boolean[] compareAndSetAll(List<byte[]> keys, List<byte[]> expectedHeaders, List<byte[]> records,
-        long[] ttls) {
-      return real.compareAndSetAll(keys, expectedHeaders, records, ttls);
-    }
-
-    @Override
-    public void putAll(List<byte[]> keys, List<byte[]> records, long creationTtl, long updateTtl) {
-      real.putAll(keys, records, creationTtl, updateTtl);
-    }
-
-    @Override
-    public long removeAll(List<byte[]> keys) {
-      return real.removeAll(keys);
-    }
-
-    @Override
-    public List<List<byte[]>> keysOfSegments(int from, int count) {
-      return real.keysOfSegments(from, count);
-    }
-
-    @Override
-    public void clear() {
-      real.clear();
     }
   }
 

@@ -6,11 +6,14 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.InvocationContext;
 import java.lang.annotation.Annotation;
+import javax.cache.Cache;
+import javax.cache.annotation.GeneratedCacheKey;
 
 /**
  * What the four interceptors share: finding the {@link CacheMethod} of the intercepted call (a call another
- * interceptor handles, or none does, just proceeds), and the before-or-after rule of {@code @CachePut},
- * {@code @CacheRemove} and {@code @CacheRemoveAll}. Instances are CDI's: one per intercepted bean.
+ * interceptor handles, or none does, just proceeds), the before-or-after rule of {@code @CachePut},
+ * {@code @CacheRemove} and {@code @CacheRemoveAll}, and for the first two the call's cache and key. Instances are
+ * CDI's: one per intercepted bean.
  *
  * @param <A> the cache annotation this interceptor handles
  */
@@ -60,5 +63,22 @@ abstract class CacheInterceptor<A extends Annotation> {
       cacheOperation.run();
     }
     return result;
+  }
+
+  /**
+   * {@link #aroundCall} for an operation on the call's key: resolves the cache, then the key, and has
+   * {@code operation} make the cache operation from them before the call runs.
+   */
+  static <A extends Annotation> Object aroundKeyedCall(InvocationContext context, CacheMethod<A> method,
+      boolean after, KeyedOperation<A> operation) throws Exception {
+    Invocation<A> invocation = method.invocation(context);
+    Cache<Object, Object> cache = method.cache(invocation);
+    GeneratedCacheKey key = method.key(invocation);
+    return aroundCall(context, method, after, operation.on(invocation, cache, key));
+  }
+
+  /** Makes the cache operation of one call from the call, its cache and its key. */
+  interface KeyedOperation<A extends Annotation> {
+    Runnable on(Invocation<A> invocation, Cache<Object, Object> cache, GeneratedCacheKey key);
   }
 }

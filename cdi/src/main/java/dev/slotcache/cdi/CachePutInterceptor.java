@@ -24,11 +24,10 @@ class CachePutInterceptor extends CacheInterceptor<CachePut> {
 
   @Override
   Object intercept(InvocationContext context, CacheMethod<CachePut> method) throws Exception {
-    Invocation<CachePut> invocation = method.invocation(context);
-    Cache<Object, Object> cache = method.cache(invocation);
-    GeneratedCacheKey key = method.key(invocation);
-    Object value = invocation.value();
-    return aroundCall(context, method, method.annotation().afterInvocation(), () -> put(cache, key, value));
+    return aroundKeyedCall(context, method, method.annotation().afterInvocation(), (invocation, cache, key) -> {
+      Object value = invocation.value();
+      return () -> put(cache, key, value);
+    });
   }
 
   private static void put(Cache<Object, Object> cache, GeneratedCacheKey key, Object value) {

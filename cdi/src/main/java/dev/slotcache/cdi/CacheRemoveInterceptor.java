@@ -3,9 +3,7 @@ package dev.slotcache.cdi;
 import jakarta.annotation.Priority;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import javax.cache.Cache;
 import javax.cache.annotation.CacheRemove;
-import javax.cache.annotation.GeneratedCacheKey;
 
 /**
  * {@link CacheRemove}: removes the call's key from the cache after the method returns (the default; after it throws
@@ -23,9 +21,7 @@ class CacheRemoveInterceptor extends CacheInterceptor<CacheRemove> {
 
   @Override
   Object intercept(InvocationContext context, CacheMethod<CacheRemove> method) throws Exception {
-    Invocation<CacheRemove> invocation = method.invocation(context);
-    Cache<Object, Object> cache = method.cache(invocation);
-    GeneratedCacheKey key = method.key(invocation);
-    return aroundCall(context, method, method.annotation().afterInvocation(), () -> cache.remove(key));
+    return aroundKeyedCall(context, method, method.annotation().afterInvocation(),
+        (invocation, cache, key) -> () -> cache.remove(key));
   }
 }

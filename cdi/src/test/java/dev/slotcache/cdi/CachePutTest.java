@@ -53,21 +53,9 @@ class CachePutTest extends ContainerTest {
   /** Whether a call that throws still puts: the rules of {@code cacheFor} and {@code noCacheFor}. */
   @TestFactory
   List<DynamicTest> exceptionRules_decideWhetherAFailedCallPuts() {
-    return List.of(
-        puts(false, "no list: no exception puts", new IllegalStateException(),
-            e -> profiles.saveFailing("k", "v", e)),
-        puts(true, "cacheFor: an exception it names", new IllegalStateException(),
-            e -> profiles.putOnState("k", "v", e)),
-        puts(false, "cacheFor: an exception it does not name", new IllegalArgumentException(),
-            e -> profiles.putOnState("k", "v", e)),
-        puts(false, "noCacheFor: an exception it names", new IllegalArgumentException(),
-            e -> profiles.putUnlessArgument("k", "v", e)),
-        puts(true, "noCacheFor: an exception it does not name", new IllegalStateException(),
-            e -> profiles.putUnlessArgument("k", "v", e)),
-        puts(false, "both: an included exception that is excluded too", new NumberFormatException(),
-            e -> profiles.putOnRuntimeButNotArgument("k", "v", e)),
-        puts(true, "both: an included exception that is not excluded", new IllegalStateException(),
-            e -> profiles.putOnRuntimeButNotArgument("k", "v", e)));
+    return ExceptionRules.cases("puts", "cacheFor", "noCacheFor", this::puts,
+        e -> profiles.saveFailing("k", "v", e), e -> profiles.putOnState("k", "v", e),
+        e -> profiles.putUnlessArgument("k", "v", e), e -> profiles.putOnRuntimeButNotArgument("k", "v", e));
   }
 
   @Test

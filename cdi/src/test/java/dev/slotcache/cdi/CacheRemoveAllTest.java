@@ -49,20 +49,9 @@ class CacheRemoveAllTest extends ContainerTest {
   /** Whether a call that throws still empties the cache: the rules of {@code evictFor} and {@code noEvictFor}. */
   @TestFactory
   List<DynamicTest> exceptionRules_decideWhetherAFailedCallRemovesAll() {
-    return List.of(
-        removesAll(false, "no list: no exception removes", new IllegalStateException(), e -> prices.reload(e)),
-        removesAll(false, "evictFor: an exception it does not name", new IllegalArgumentException(),
-            e -> prices.reloadOnState(e)),
-        removesAll(true, "evictFor: an exception it names", new IllegalStateException(),
-            e -> prices.reloadOnState(e)),
-        removesAll(false, "noEvictFor: an exception it names", new IllegalArgumentException(),
-            e -> prices.reloadUnlessArgument(e)),
-        removesAll(true, "noEvictFor: an exception it does not name", new IllegalStateException(),
-            e -> prices.reloadUnlessArgument(e)),
-        removesAll(false, "both: an included exception that is excluded too", new NumberFormatException(),
-            e -> prices.reloadOnRuntimeButNotArgument(e)),
-        removesAll(true, "both: an included exception that is not excluded", new IllegalStateException(),
-            e -> prices.reloadOnRuntimeButNotArgument(e)));
+    return ExceptionRules.cases("removes", "evictFor", "noEvictFor", this::removesAll,
+        e -> prices.reload(e), e -> prices.reloadOnState(e), e -> prices.reloadUnlessArgument(e),
+        e -> prices.reloadOnRuntimeButNotArgument(e));
   }
 
   @Test

@@ -48,20 +48,9 @@ class CacheRemoveTest extends ContainerTest {
   /** Whether a call that throws still removes: the rules of {@code evictFor} and {@code noEvictFor}. */
   @TestFactory
   List<DynamicTest> exceptionRules_decideWhetherAFailedCallRemoves() {
-    return List.of(
-        removes(false, "no list: no exception removes", new IllegalStateException(), e -> orders.cancel("a", e)),
-        removes(false, "evictFor: an exception it does not name", new IllegalArgumentException(),
-            e -> orders.cancelOnState("a", e)),
-        removes(true, "evictFor: an exception it names", new IllegalStateException(),
-            e -> orders.cancelOnState("a", e)),
-        removes(false, "noEvictFor: an exception it names", new IllegalArgumentException(),
-            e -> orders.cancelUnlessArgument("a", e)),
-        removes(true, "noEvictFor: an exception it does not name", new IllegalStateException(),
-            e -> orders.cancelUnlessArgument("a", e)),
-        removes(false, "both: an included exception that is excluded too", new NumberFormatException(),
-            e -> orders.cancelOnRuntimeButNotArgument("a", e)),
-        removes(true, "both: an included exception that is not excluded", new IllegalStateException(),
-            e -> orders.cancelOnRuntimeButNotArgument("a", e)));
+    return ExceptionRules.cases("removes", "evictFor", "noEvictFor", this::removes,
+        e -> orders.cancel("a", e), e -> orders.cancelOnState("a", e), e -> orders.cancelUnlessArgument("a", e),
+        e -> orders.cancelOnRuntimeButNotArgument("a", e));
   }
 
   @Test

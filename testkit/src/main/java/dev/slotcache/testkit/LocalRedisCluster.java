@@ -503,6 +503,24 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
   }
 
+  /** Creates (or changes) ACL user {@code name} with {@code rules} on every node: each node keeps its own ACLs. */
+  public void setAclUser(String name, String... rules) {
+    for (Node node : nodes()) {
+      try (Jedis jedis = node.connect()) {
+        jedis.aclSetUser(name, rules);
+      }
+    }
+  }
+
+  /** Deletes ACL user {@code name} on every node. */
+  public void deleteAclUser(String name) {
+    for (Node node : nodes()) {
+      try (Jedis jedis = node.connect()) {
+        jedis.aclDelUser(name);
+      }
+    }
+  }
+
   /**
    * Stops every process this cluster started (SIGTERM through the watchdog, SIGKILL for whatever is left after
    * 10 s), waits for them to end, and deletes the temp directory. Idempotent; does nothing else for an

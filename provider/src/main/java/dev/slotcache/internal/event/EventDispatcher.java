@@ -2,13 +2,16 @@ package dev.slotcache.internal.event;
 
 import dev.slotcache.internal.UserResources;
 import java.io.Closeable;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.Factory;
@@ -223,6 +226,9 @@ public final class EventDispatcher<K, V> {
     final CacheEntryListener<? super K, ? super V> listener;
     final CacheEntryEventFilter<? super K, ? super V> filter;
     final boolean synchronous;
+    /** The listener's method for each event type it takes. */
+    private final Map<EventType, Consumer<Iterable<CacheEntryEvent<? extends K, ? extends V>>>> methods =
+        new EnumMap<>(EventType.class);
 
     Registration(CacheEntryListenerConfiguration<K, V> configuration) {
       this.configuration = configuration;
@@ -234,42 +240,35 @@ public final class EventDispatcher<K, V> {
       Factory<CacheEntryEventFilter<? super K, ? super V>> filterFactory = configuration.getCacheEntryEventFilterFactory();
       this.filter = filterFactory == null ? null : filterFactory.create();
       this.synchronous = configuration.isSynchronous();
+      for (EventType type : EventType.values()) {
+        Consumer<Iterable<CacheEntryEvent<? extends K, ? extends V>>> method = methodFor(type);
+        if (method != null) {
+          methods.put(type, method);
+        }
+      }
     }
 
     boolean accepts(EventType type) {
-      switch (type) {
-        case CREATED: return listener instanceof CacheEntryCreatedListener;
-        case UPDATED: return listener instanceof CacheEntryUpdatedListener;
-        case REMOVED: return listener instanceof CacheEntryRemovedListener;
-        case EXPIRED: return listener instanceof CacheEntryExpiredListener;
-        default: return false;
-      }
+      return methods.containsKey(type);
     }
 
-    @SuppressWarnings("unchecked")
     void deliver(SlotcacheEntryEvent<K, V> event) {
-      SlotcacheEntryEvent<K, V> delivered = event;
-      if (filter != null && !filter.evaluate(delivered)) {
+      if (filter != null && !filter.evaluate(event)) {
         return;
       }
-      List<CacheEntryEvent<? extends K, ? extends V>> events = List.of(delivered);
-      Iterable<CacheEntryEvent<? extends K, ? extends V>> batch = events;
-      switch (delivered.getEventType()) {
-        case CREATED:
-          ((CacheEntryCreatedListener<K, V>) listener).onCreated(batch);
-          break;
-        case UPDATED:
-          ((CacheEntryUpdatedListener<K, V>) listener).onUpdated(batch);
-          break;
-        case REMOVED:
-          ((CacheEntryRemovedListener<K, V>) listener).onRemoved(batch);
-          break;
-        case EXPIRED:
-          ((CacheEntryExpiredListener<K, V>) listener).onExpired(batch);
-          break;
-        default:
-          break;
-      }
+      methods.get(event.getEventType()).accept(List.of(event));
+    }
+
+    /** The listener's method for events of {@code type}, or null when it does not take them. */
+    @SuppressWarnings("unchecked")
+    private Consumer<Iterable<CacheEntryEvent<? extends K, ? extends V>>> methodFor(EventType type) {
+      CacheEntryListener<K, V> typed = (CacheEntryListener<K, V>) listener;
+      return switch (type) {
+        case CREATED -> typed instanceof CacheEntryCreatedListener<K, V> created ? created::onCreated : null;
+        case UPDATED -> typed instanceof CacheEntryUpdatedListener<K, V> updated ? updated::onUpdated : null;
+        case REMOVED -> typed instanceof CacheEntryRemovedListener<K, V> removed ? removed::onRemoved : null;
+        case EXPIRED -> typed instanceof CacheEntryExpiredListener<K, V> expired ? expired::onExpired : null;
+      };
     }
 
     void close(UserResources closing) {

@@ -313,11 +313,7 @@ public class SegmentStore implements CacheStore {
     fanOut.forEachSegment("removeAll", keys, new NodeFanOut.SegmentWork() {
       @Override
       public void send(MasterPipelines.Commands commands, NodeFanOut.Segment segment) {
-        if (segment.size() == 1) {
-          commands.send(Protocol.Command.DEL, segment.redisKey(0));
-        } else {
-          commands.send(Protocol.Command.DEL, segment.redisKeys());
-        }
+        commands.send(Protocol.Command.DEL, segment.redisKeys());
       }
 
       @Override

@@ -22,7 +22,6 @@ import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.Jedis;
 
 /**
  * A write that succeeded stays a success when telling other JVMs about it fails: pub/sub is at most once, so the
@@ -36,11 +35,7 @@ class PublishFailureTest {
   @Test
   void put_publishRefused_succeedsRunsLocalListenersAndCountsTheLostEvent(LocalRedisCluster cluster)
       throws Exception {
-    for (LocalRedisCluster.Node node : cluster.nodes()) {
-      try (Jedis jedis = node.connect()) {
-        jedis.aclSetUser("nopub", "reset", "on", ">pw", "~*", "&*", "+@all", "-publish");
-      }
-    }
+    cluster.setAclUser("nopub", "reset", "on", ">pw", "~*", "&*", "+@all", "-publish");
     String namespace = "/pubfail-" + UUID.randomUUID().toString().substring(0, 8);
     String seeds = cluster.uri().substring("redis://".length());
     HEARD_HERE.set(0);
@@ -83,11 +78,7 @@ class PublishFailureTest {
           log.messages(Level.WARN).stream().filter(m -> m.contains("could not be published")).count());
       writerSide.destroyCache("orders");
     } finally {
-      for (LocalRedisCluster.Node node : cluster.nodes()) {
-        try (Jedis jedis = node.connect()) {
-          jedis.aclDelUser("nopub");
-        }
-      }
+      cluster.deleteAclUser("nopub");
     }
   }
 

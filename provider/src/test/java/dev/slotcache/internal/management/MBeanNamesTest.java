@@ -30,7 +30,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.Jedis;
 
 /**
  * The names of a cache's two MXBeans: hostile cache names and manager URIs with credentials and options still
@@ -51,20 +50,12 @@ class MBeanNamesTest {
   @BeforeAll
   static void createAclUser(LocalRedisCluster shared) {
     cluster = shared;
-    for (LocalRedisCluster.Node node : cluster.nodes()) {
-      try (Jedis jedis = node.connect()) {
-        jedis.aclSetUser(USER, "on", ">" + PASSWORD, "~*", "&*", "+@all");
-      }
-    }
+    cluster.setAclUser(USER, "on", ">" + PASSWORD, "~*", "&*", "+@all");
   }
 
   @AfterAll
   static void deleteAclUser() {
-    for (LocalRedisCluster.Node node : cluster.nodes()) {
-      try (Jedis jedis = node.connect()) {
-        jedis.aclDelUser(USER);
-      }
-    }
+    cluster.deleteAclUser(USER);
   }
 
   /** A manager URI with user, password (in the user info and as an option) and options, on a fresh namespace. */

@@ -29,11 +29,7 @@ class ClusterMonitorTest {
 
   @Test
   void firstConnect_logsEveryMasterWithSlotsAndRedisVersion_neverThePassword(LocalRedisCluster cluster) {
-    for (LocalRedisCluster.Node node : cluster.nodes()) {
-      try (Jedis jedis = node.connect()) {
-        jedis.aclSetUser("logu", "reset", "on", ">s3cret-pw", "~*", "&*", "+@all");
-      }
-    }
+    cluster.setAclUser("logu", "reset", "on", ">s3cret-pw", "~*", "&*", "+@all");
     String seeds = cluster.uri().substring("redis://".length());
     try (LogCapture log = new LogCapture();
         CacheManager manager = manager("redis://logu:s3cret-pw@" + seeds + "/monitor-connect")) {
@@ -49,11 +45,7 @@ class ClusterMonitorTest {
       assertTrue(line.contains("Redis " + cluster.redisVersion()), line);
       assertFalse(log.all().contains("s3cret-pw"), log.all());
     } finally {
-      for (LocalRedisCluster.Node node : cluster.nodes()) {
-        try (Jedis jedis = node.connect()) {
-          jedis.aclDelUser("logu");
-        }
-      }
+      cluster.deleteAclUser("logu");
     }
   }
 

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
-import redis.clients.jedis.Jedis;
 
 /**
  * What the first operation of a manager says when it cannot connect: one row per cause, each against a real
@@ -43,21 +42,13 @@ class ConnectionErrorsTest {
   @BeforeAll
   static void start(LocalRedisCluster shared) {
     cluster = shared;
-    for (LocalRedisCluster.Node node : cluster.nodes()) {
-      try (Jedis jedis = node.connect()) {
-        jedis.aclSetUser(USER, "reset", "on", ">right", "~*", "&*", "+@all");
-      }
-    }
+    cluster.setAclUser(USER, "reset", "on", ">right", "~*", "&*", "+@all");
     standalone = LocalRedisServer.start();
   }
 
   @AfterAll
   static void stop() {
-    for (LocalRedisCluster.Node node : cluster.nodes()) {
-      try (Jedis jedis = node.connect()) {
-        jedis.aclDelUser(USER);
-      }
-    }
+    cluster.deleteAclUser(USER);
     if (standalone != null) {
       standalone.close();
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -132,13 +133,8 @@ class RetryingStoreTest {
         store -> store.compareAndSet(KEY, null, RECORD, 1_000),
         store -> store.replaceIfEqual(KEY, RECORD, RECORD, 1_000, Ttl.KEEP),
         store -> store.deleteIfSame(KEY, RECORD));
-    for (int i = 0; i < once.size(); i++) {
-      Failing failing = failing(1, replyLost());
-      CacheStore store = retrying(failing, Duration.ofSeconds(10));
-      Consumer<CacheStore> operation = once.get(i);
-      assertThrows(StoreException.class, () -> operation.accept(store), "operation " + i);
-      assertEquals(1, failing.calls, "operation " + i + " is not repeated after a lost reply");
-    }
+    assertEachFailsWithoutRepeat(once, RetryingStoreTest::replyLost, "operation",
+        " is not repeated after a lost reply");
   }
 
   @Test
@@ -156,12 +152,22 @@ class RetryingStoreTest {
         store -> store.compareAndSetAll(List.of(KEY), List.of(RECORD), List.of(RECORD), new long[] {1_000}),
         store -> store.getAllAndExpire(List.of(KEY), Ttl.EXPIRE_NOW),
         store -> store.putAll(List.of(KEY), List.of(RECORD), 1_000, 2_000));
-    for (int i = 0; i < never.size(); i++) {
-      Failing failing = failing(1, clusterDown());
+    assertEachFailsWithoutRepeat(never, RetryingStoreTest::clusterDown, "batch",
+        " is not repeated: another master may have applied its part");
+  }
+
+  /**
+   * Runs each of {@code operations} on a store that fails its first call with {@code failure}: the failure reaches
+   * the caller and the store was called once. Messages name the operation as {@code what} and its index.
+   */
+  private void assertEachFailsWithoutRepeat(List<Consumer<CacheStore>> operations, Supplier<StoreException> failure,
+      String what, String notRepeated) {
+    for (int i = 0; i < operations.size(); i++) {
+      Failing failing = failing(1, failure.get());
       CacheStore store = retrying(failing, Duration.ofSeconds(10));
-      Consumer<CacheStore> operation = never.get(i);
-      assertThrows(StoreException.class, () -> operation.accept(store), "batch " + i);
-      assertEquals(1, failing.calls, "batch " + i + " is not repeated: another master may have applied its part");
+      Consumer<CacheStore> operation = operations.get(i);
+      assertThrows(StoreException.class, () -> operation.accept(store), what + " " + i);
+      assertEquals(1, failing.calls, what + " " + i + notRepeated);
     }
   }
 
