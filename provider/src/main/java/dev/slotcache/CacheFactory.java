@@ -11,7 +11,6 @@ import dev.slotcache.internal.management.CacheMBeans;
 import dev.slotcache.internal.management.CacheStatistics;
 import dev.slotcache.configuration.SlotcacheSettings;
 import dev.slotcache.internal.near.InvalidatingStore;
-import dev.slotcache.internal.near.LocalValues;
 import dev.slotcache.internal.near.NearTier;
 import dev.slotcache.internal.store.CacheStore;
 import org.slf4j.Logger;
@@ -78,8 +77,7 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
         reads, TtlWrites.of(expiry, store),
         ConditionalWrites.of(new ConditionalWrites.Parts<>(store, expiry, values, writer, invokeRetries),
             cacheWriter != null), writer,
-        cacheWriter != null, loader, events, statistics, mbeans, invocations,
-        near == null ? LocalValues.none() : near.open());
+        cacheWriter != null, loader, events, statistics, mbeans, invocations);
     return readThrough ? new LoadingSlotcacheCache<>(parts) : new SlotcacheCache<>(parts);
   }
 

@@ -7,7 +7,6 @@ import dev.slotcache.internal.integration.ReadThrough;
 import dev.slotcache.internal.integration.WriteThrough;
 import dev.slotcache.internal.management.CacheMBeans;
 import dev.slotcache.internal.management.CacheStatistics;
-import dev.slotcache.internal.near.LocalValues;
 import dev.slotcache.internal.store.CacheStore;
 import javax.cache.expiry.ExpiryPolicy;
 
@@ -17,11 +16,9 @@ import javax.cache.expiry.ExpiryPolicy;
  *
  * @param loader      the configured loader (for {@code loadAll} and read-through), or null
  * @param writesThrough whether a writer is configured (bulk removals then go key by key)
- * @param near        what the cache holds in this JVM's memory ({@link LocalValues#none()} without a near cache)
  */
 record CacheParts<K, V>(String name, CacheOwner owner, SlotcacheConfiguration<K, V> configuration, CacheStore store,
     EntryValues<K, V> values, ExpiryPolicy expiryPolicy, ExpiryDecisions expiry, ReadPath reads, TtlWrites writes,
     ConditionalWrites<K, V> conditionals, WriteThrough<K, V> writer, boolean writesThrough, ReadThrough<K, V> loader,
-    EventDispatcher<K, V> events, CacheStatistics statistics, CacheMBeans mbeans, Invocations<K, V> invocations,
-    LocalValues<V> near) {
+    EventDispatcher<K, V> events, CacheStatistics statistics, CacheMBeans mbeans, Invocations<K, V> invocations) {
 }

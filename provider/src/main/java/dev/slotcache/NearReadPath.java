@@ -15,9 +15,10 @@ final class NearReadPath extends ReadPath {
 
   private final NearTier<?, ?> near;
 
+  /** Reads through {@code store} into {@code near}, which starts receiving invalidations now. */
   NearReadPath(ExpiryDecisions expiry, CacheStore store, NearTier<?, ?> near) {
     super(expiry, store);
-    this.near = near;
+    this.near = near.open();
   }
 
   @Override
@@ -42,6 +43,16 @@ final class NearReadPath extends ReadPath {
       records.add(read == null ? null : read.record());
     }
     return records;
+  }
+
+  @Override
+  Object held(Object key) {
+    return near.get(key);
+  }
+
+  @Override
+  void close() {
+    near.close();
   }
 
   @Override

@@ -29,6 +29,15 @@ abstract class ReadPath {
   /** After a hit on {@code k}: applies the access TTL where {@link #read} could not. */
   abstract void hit(byte[] k);
 
+  /** The value this JVM holds in memory for {@code key} (a near cache), or null: then Redis is read. */
+  Object held(Object key) {
+    return null;
+  }
+
+  /** The cache closes: stops holding anything. */
+  void close() {
+  }
+
   static ReadPath of(ExpiryDecisions expiry, CacheStore store) {
     return expiry.isPure() ? new Standard(expiry, store) : new AskingPolicy(expiry, store);
   }

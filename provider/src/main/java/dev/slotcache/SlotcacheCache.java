@@ -12,7 +12,6 @@ import dev.slotcache.internal.Unwrapping;
 import dev.slotcache.internal.UserResources;
 import dev.slotcache.internal.management.CacheMBeans;
 import dev.slotcache.internal.management.CacheStatistics;
-import dev.slotcache.internal.near.LocalValues;
 import dev.slotcache.internal.store.CacheStore;
 import dev.slotcache.internal.store.CacheStore.Outcome;
 import dev.slotcache.internal.store.Ttl;
@@ -66,7 +65,6 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   private final ExpiryPolicy expiryPolicy;
   final ExpiryDecisions expiry;
   private final ReadPath reads;
-  private final LocalValues<V> near;
   private final TtlWrites writes;
   private final ConditionalWrites<K, V> conditionals;
   private final WriteThrough<K, V> writer;
@@ -88,7 +86,6 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     this.expiryPolicy = requireNonNull(parts.expiryPolicy(), "expiryPolicy");
     this.expiry = requireNonNull(parts.expiry(), "expiry");
     this.reads = requireNonNull(parts.reads(), "reads");
-    this.near = requireNonNull(parts.near(), "near");
     this.writes = requireNonNull(parts.writes(), "writes");
     this.conditionals = requireNonNull(parts.conditionals(), "conditionals");
     this.writer = requireNonNull(parts.writer(), "writer");
@@ -159,7 +156,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     requireNotClosed();
     long start = statistics.start();
-    V value = near.get(key);
+    V value = held(key);
     if (value == null) {
       byte[] k = values.encodeKey(key);
       value = read(k);
@@ -173,6 +170,12 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     statistics.hits(1);
     statistics.getTime(start);
     return value;
+  }
+
+  /** What this JVM holds in memory for {@code key} (with a near cache), or null. */
+  @SuppressWarnings("unchecked")
+  private V held(K key) {
+    return (V) reads.held(key);
   }
 
   /** The value under k, applying the access TTL on a hit. */
@@ -204,7 +207,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
       List<byte[]> encoded = new ArrayList<>(keys.size());
       for (K key : keys) {
         byte[] k = values.encodeKey(key);
-        V held = near.get(key);
+        V held = held(key);
         if (held != null) {
           result.put(key, held);
         } else {
@@ -721,7 +724,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     }
     closed = true;
     CacheException unregistering = mbeans.unregisterAll();
-    near.close();
+    reads.close();
     if (events.hasListeners()) {
       owner.clusterEvents().listening(name, false);
     }

@@ -91,15 +91,15 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   /** Caps every TTL (also turns eternal entries into ones that expire after {@code maxTtl}); null for no cap. */
   public SlotcacheConfiguration<K, V> setMaxTtl(Duration maxTtl) {
-    if (maxTtl == null) {
-      this.maxTtl = null;
-      return this;
-    }
-    if (maxTtl.isNegative() || maxTtl.isZero()) {
-      throw new IllegalArgumentException("maxTtl must be positive, was " + maxTtl);
-    }
-    this.maxTtl = maxTtl;
+    this.maxTtl = positiveOrNull("maxTtl", maxTtl);
     return this;
+  }
+
+  private static Duration positiveOrNull(String what, Duration duration) {
+    if (duration != null && (duration.isNegative() || duration.isZero())) {
+      throw new IllegalArgumentException(what + " must be positive, was " + duration);
+    }
+    return duration;
   }
 
   /** Most entries of this JVM's near cache of the cache (0: no near cache), or null for the manager's setting. */
@@ -130,14 +130,7 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
    * Redis either).
    */
   public SlotcacheConfiguration<K, V> setNearCacheMaxTtl(Duration maxTtl) {
-    if (maxTtl == null) {
-      this.nearCacheMaxTtl = null;
-      return this;
-    }
-    if (maxTtl.isNegative() || maxTtl.isZero()) {
-      throw new IllegalArgumentException("near cache max TTL must be positive, was " + maxTtl);
-    }
-    this.nearCacheMaxTtl = maxTtl;
+    this.nearCacheMaxTtl = positiveOrNull("near cache max TTL", maxTtl);
     return this;
   }
 }

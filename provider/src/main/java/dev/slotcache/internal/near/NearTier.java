@@ -43,7 +43,7 @@ import java.util.function.Function;
  * <p>Store-by-value: a hit returns the held object only when its class is immutable (String, boxed primitives,
  * enums, {@code java.time} values, …); any other value is held as its record and decoded anew on every hit.
  */
-public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, NearCacheMXBean {
+public final class NearTier<K, V> implements Tracking.Listener {
 
   private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Integer.class, Long.class, Short.class,
       Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class, BigDecimal.class,
@@ -73,12 +73,29 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
   private final AtomicLongArray slotEpochs = new AtomicLongArray(SegmentedKeyLayout.SLOTS);
   private final AtomicLong epoch = new AtomicLong();
   private volatile long allEpoch;
-  private final LongAdder hits = new LongAdder();
-  private final LongAdder misses = new LongAdder();
-  private final LongAdder fills = new LongAdder();
-  private final LongAdder rejected = new LongAdder();
-  private final LongAdder invalidations = new LongAdder();
-  private final LongAdder flushes = new LongAdder();
+  /** What a near cache counts, as its MBean shows it. */
+  public enum Count {
+    HITS("Hits", "reads answered from this JVM's memory"),
+    MISSES("Misses", "reads that went to Redis (not held, expired or invalidated)"),
+    FILLS("Fills", "entries kept after a read from Redis"),
+    REJECTED_FILLS("RejectedFills", "reads from Redis not kept: an invalidation, a flush or a tracking outage raced "
+        + "with them"),
+    INVALIDATIONS("Invalidations", "invalidations from Redis (any client's write, expiry, eviction) and from this "
+        + "JVM's writes"),
+    FLUSHES("Flushes", "times entries were dropped wholesale: a lost tracking connection, slots changing owner, "
+        + "FLUSHALL, clear");
+
+    final String attribute;
+    final String description;
+
+    Count(String attribute, String description) {
+      this.attribute = attribute;
+      this.description = description;
+    }
+  }
+
+  private final LongAdder[] counts = new LongAdder[Count.values().length];
+  private final NearCacheBean bean = new NearCacheBean(this);
 
   /**
    * @param keys decodes an encoded key into a key object (a copy of the caller's)
@@ -93,6 +110,7 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
     this.keys = Objects.requireNonNull(keys, "keys");
     this.values = Objects.requireNonNull(values, "values");
     this.maxEntries = maxEntries;
+    Arrays.setAll(counts, i -> new LongAdder());
     this.maxTtlNanos = maxTtl.toNanos();
     int stripeCount = Integer.highestOneBit((int) Math.min(1 << 16, Math.max(1 << 10, 2L * maxEntries)) * 2 - 1);
     this.stripes = new AtomicLongArray(stripeCount);
@@ -121,39 +139,38 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
   /** Starts receiving Redis' invalidations (tracking every master first, if need be) and shows the MXBean. */
   public NearTier<K, V> open() {
     tracking.register(cacheName, this);
-    MBeans.register(MBeans.Kind.NearCache, managerUri, cacheName, this);
+    MBeans.register(MBeans.Kind.NearCache, managerUri, cacheName, bean);
     return this;
   }
 
-  @Override
+  /** Stops receiving invalidations, drops every entry and the MBean (the cache closes). */
   public void close() {
     tracking.unregister(cacheName);
     local.invalidateAll();
-    MBeans.unregister(MBeans.Kind.NearCache, managerUri, cacheName, this);
+    MBeans.unregister(MBeans.Kind.NearCache, managerUri, cacheName, bean);
   }
 
   /** The value held for {@code key} (a copy unless immutable), or null: then the caller reads Redis. */
-  @Override
   @SuppressWarnings("unchecked")
   public V get(Object key) {
     Entry entry = local.getIfPresent(Objects.requireNonNull(key, "key"));
     if (entry == null) {
-      misses.increment();
+      counted(Count.MISSES);
       return null;
     }
     if (stripes.get(entry.stripe) != entry.stripeStamp || entry.epoch < allEpoch
         || slotEpochs.get(entry.slot) > entry.epoch) {
       local.asMap().remove(key, entry);
-      misses.increment();
+      counted(Count.MISSES);
       return null;
     }
     V value = entry.value != null ? (V) entry.value : values.apply(entry.record);
     if (value == null) {
       local.asMap().remove(key, entry);
-      misses.increment();
+      counted(Count.MISSES);
       return null;
     }
-    hits.increment();
+    counted(Count.HITS);
     return value;
   }
 
@@ -170,7 +187,7 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
     }
     int slot = layout.slot(layout.segmentOf(k));
     if (!tracking.live() || tracking.epoch() != stamp.trackingEpoch() || !current(stamp, slot)) {
-      rejected.increment();
+      counted(Count.REJECTED_FILLS);
       return;
     }
     long life = read.ttlMillis() < 0 ? maxTtlNanos : Math.min(maxTtlNanos, TimeUnit.MILLISECONDS.toNanos(read.ttlMillis()));
@@ -188,7 +205,7 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
     boolean immutable = IMMUTABLE.contains(value.getClass()) || value instanceof Enum<?>;
     local.put(key, new Entry(immutable ? value : null, immutable ? null : read.record(), stamp.stripe(),
         stamp.stripeValue(), slot, stamp.epoch(), stamp.started() + life));
-    fills.increment();
+    counted(Count.FILLS);
   }
 
   private boolean current(Stamp stamp, int slot) {
@@ -199,13 +216,13 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
   /** This JVM writes (or wrote) encoded key {@code k}: what is held for it is void from now on. */
   public void invalidate(byte[] k) {
     stripes.incrementAndGet(stripeOf(k));
-    invalidations.increment();
+    counted(Count.INVALIDATIONS);
   }
 
   /** Every entry is void from now on (clear, or an unreadable invalidation). */
   public void invalidateAll() {
     allEpoch = epoch.incrementAndGet();
-    flushes.increment();
+    counted(Count.FLUSHES);
     local.invalidateAll();
   }
 
@@ -229,8 +246,12 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
     for (int slot = slots.nextSetBit(0); slot >= 0; slot = slots.nextSetBit(slot + 1)) {
       slotEpochs.set(slot, flushEpoch);
     }
-    flushes.increment();
+    counted(Count.FLUSHES);
     local.asMap().values().removeIf(entry -> slots.get(entry.slot));
+  }
+
+  private void counted(Count what) {
+    counts[what.ordinal()].increment();
   }
 
   private int stripeOf(byte[] k) {
@@ -241,48 +262,23 @@ public final class NearTier<K, V> implements LocalValues<V>, Tracking.Listener, 
     return h & stripeMask;
   }
 
-  @Override
-  public long getHits() {
-    return hits.sum();
+  /** How many times {@code what} happened since the cache was opened in this JVM. */
+  public long count(Count what) {
+    return counts[what.ordinal()].sum();
   }
 
-  @Override
-  public long getMisses() {
-    return misses.sum();
-  }
-
-  @Override
-  public long getFills() {
-    return fills.sum();
-  }
-
-  @Override
-  public long getRejectedFills() {
-    return rejected.sum();
-  }
-
-  @Override
-  public long getInvalidations() {
-    return invalidations.sum();
-  }
-
-  @Override
-  public long getFlushes() {
-    return flushes.sum();
-  }
-
-  @Override
-  public long getSize() {
+  /** Entries held now (approximately: invalidated ones leave at their next read or by eviction). */
+  public long size() {
     return local.estimatedSize();
   }
 
-  @Override
-  public long getMaxEntries() {
+  /** The configured bound on entries. */
+  public long maxEntries() {
     return maxEntries;
   }
 
-  @Override
-  public boolean isTracking() {
+  /** Whether every master is tracked now; when not, nothing is being filled. */
+  public boolean tracking() {
     return tracking.live();
   }
 }
