@@ -88,8 +88,9 @@ public class ClusterBenchmark {
         throw new IllegalStateException("system property bench.uri is not set; run RatioReport");
       }
       String namespace = "bench-" + valueSize;
-      manager = Caching.getCachingProvider().getCacheManager(URI.create(uri + "/" + namespace),
-          getClass().getClassLoader(), new Properties());
+      // Named: Caffeine's JCache provider is on the benchmarks' class path too (NearCacheBenchmark).
+      manager = Caching.getCachingProvider("dev.slotcache.spi.SlotcacheCachingProvider")
+          .getCacheManager(URI.create(uri + "/" + namespace), getClass().getClassLoader(), new Properties());
       Cache<String, byte[]> existing = manager.getCache("bench");
       cache = existing != null ? existing : manager.createCache("bench", new MutableConfiguration<>());
       Set<HostAndPort> seeds = new HashSet<>();

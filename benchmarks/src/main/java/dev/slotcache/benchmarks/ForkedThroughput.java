@@ -31,7 +31,7 @@ final class ForkedThroughput {
 
   /** Throughput (op/s) of {@code benchmark.method} at {@code threads} threads, {@code param} set to {@code value}. */
   static double measure(String uri, Class<?> benchmark, String method, String param, String value, int threads,
-      int defaultSeconds) throws RunnerException {
+      int defaultSeconds, String... extraJvmArgs) throws RunnerException {
     int seconds = Integer.getInteger("bench.time", defaultSeconds);
     OptionsBuilder options = new OptionsBuilder();
     options.include(benchmark.getName().replace(".", "\\.") + "\\." + method + "$")
@@ -43,14 +43,15 @@ final class ForkedThroughput {
         .measurementIterations(Integer.getInteger("bench.iterations", 2))
         .measurementTime(TimeValue.seconds(seconds))
         .verbosity(VerboseMode.SILENT)
-        .jvmArgsAppend(jvmArgs(uri));
+        .jvmArgsAppend(jvmArgs(uri, extraJvmArgs));
     Collection<RunResult> results = new Runner(options.build()).run();
     return results.iterator().next().getPrimaryResult().getScore();
   }
 
   /** The fork's JVM options: the cluster, the heap and {@code bench.jvmArgs}. */
-  private static String[] jvmArgs(String uri) {
+  private static String[] jvmArgs(String uri, String... forThisRun) {
     List<String> args = new ArrayList<>(List.of("-Dbench.uri=" + uri, "-Xmx1g"));
+    args.addAll(Arrays.asList(forThisRun));
     String extra = System.getProperty("bench.jvmArgs", "").trim();
     if (!extra.isEmpty()) {
       args.addAll(Arrays.asList(extra.split("\\s+")));

@@ -49,6 +49,15 @@ public final class SlotcacheHibernateSettings {
    */
   public static final String SEGMENTS = "segments";
 
+  /**
+   * Per region kind, the entries of each region's near cache in this JVM (0: none):
+   * {@code hibernate.cache.slotcache.<kind>.near-cache.max-entries}, kind {@code entity}, {@code collection},
+   * {@code natural-id} or {@code query-results}. A region's own {@code slotcache.cache.<region>.near-cache.max-entries}
+   * wins. Never for {@code update-timestamps}: a timestamp read from memory a moment after another server changed
+   * it would let stale query results look current.
+   */
+  public static final String NEAR_CACHE_MAX_ENTRIES = "near-cache.max-entries";
+
   private SlotcacheHibernateSettings() {
   }
 }

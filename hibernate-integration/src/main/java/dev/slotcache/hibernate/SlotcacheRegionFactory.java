@@ -57,6 +57,7 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
   private volatile SlotcacheSettings managerSettings;
   private volatile Map<RegionKind, Duration> kindExpiry;
   private volatile Map<RegionKind, Integer> kindSegments;
+  private volatile Map<RegionKind, Integer> kindNearEntries;
   /** Set after a region could not be opened at start-up, so the others do not each wait for Redis. */
   private volatile boolean openLazily;
 
@@ -72,6 +73,7 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
     this.outages = new OutagePolicy(SlotcacheSettings.parseBoolean(SlotcacheHibernateSettings.FAIL_OPEN, failOpen));
     Map<RegionKind, Duration> expiry = new EnumMap<>(RegionKind.class);
     Map<RegionKind, Integer> segments = new EnumMap<>(RegionKind.class);
+    Map<RegionKind, Integer> nearEntries = new EnumMap<>(RegionKind.class);
     for (RegionKind kind : RegionKind.values()) {
       String prefix = SlotcacheHibernateSettings.PREFIX + kind.key() + ".";
       String ttl = stringValue(configValues, prefix + SlotcacheHibernateSettings.EXPIRE_AFTER_WRITE, null);
@@ -89,9 +91,19 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
       if (parsedCount != null) {
         segments.put(kind, parsedCount);
       }
+      String near = stringValue(configValues, prefix + SlotcacheHibernateSettings.NEAR_CACHE_MAX_ENTRIES, null);
+      if (near != null && !kind.mayExpire()) {
+        throw new CacheException(prefix + SlotcacheHibernateSettings.NEAR_CACHE_MAX_ENTRIES + " cannot be set: a "
+            + "near cache of the update-timestamps region would let stale query results look current");
+      }
+      if (near != null) {
+        nearEntries.put(kind, SlotcacheSettings.parseInt(prefix + SlotcacheHibernateSettings.NEAR_CACHE_MAX_ENTRIES,
+            near, 0, Integer.MAX_VALUE));
+      }
     }
     this.kindExpiry = expiry;
     this.kindSegments = segments;
+    this.kindNearEntries = nearEntries;
     ClassLoader classLoader = SlotcacheRegionFactory.class.getClassLoader();
     CachingProvider provider = Caching.getCachingProvider(SlotcacheCachingProvider.class.getName(), classLoader);
     String uriText = stringValue(configValues, SlotcacheHibernateSettings.URI, null);
@@ -195,6 +207,16 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
       throw new CacheException("region '" + name + "' holds Hibernate's update timestamps and must never expire "
           + "(a lost timestamp makes stale query results look current): remove its slotcache.cache." + name
           + ".expire-after-*/max-ttl settings");
+    }
+    if (kind == RegionKind.UPDATE_TIMESTAMPS && ownSetting(name, SlotcacheSettings.NEAR_CACHE_MAX_ENTRIES) != null) {
+      throw new CacheException("region '" + name + "' holds Hibernate's update timestamps, which must always be read "
+          + "from Redis (a timestamp read from memory just after another server changed it would let stale query "
+          + "results look current): remove its slotcache.cache." + name + ".near-cache.max-entries setting");
+    }
+    if (kind == RegionKind.UPDATE_TIMESTAMPS) {
+      configuration.setNearCacheMaxEntries(0); // also against a manager-wide slotcache.near-cache.max-entries
+    } else if (ownSetting(name, SlotcacheSettings.NEAR_CACHE_MAX_ENTRIES) == null && kindNearEntries.get(kind) != null) {
+      configuration.setNearCacheMaxEntries(kindNearEntries.get(kind));
     }
     Duration ttl = kindExpiry.get(kind);
     if (!ownExpiry && ttl != null) {

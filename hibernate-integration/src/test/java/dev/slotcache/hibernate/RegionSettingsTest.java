@@ -80,6 +80,43 @@ class RegionSettingsTest {
   }
 
   @Test
+  void dedicatedFactory_nearCachePerKind_perRegion_andNeverForTimestamps(LocalRedisCluster cluster) throws Exception {
+    Map<String, String> settings = dedicatedFactory(cluster.uri() + "/near-" + UUID.randomUUID());
+    settings.put("slotcache.near-cache.max-entries", "1000");
+    settings.put("hibernate.cache.slotcache.entity.near-cache.max-entries", "500");
+    settings.put("slotcache.cache.dev.slotcache.hibernate.Author.near-cache.max-entries", "0");
+    try (SessionFactory server = TwoServersContract.sessionFactory(database(), "create-drop", settings)) {
+      CacheManager manager = dedicatedManager(server);
+      assertEquals(500, SlotcacheConfiguration.of(manager.getCache(BOOK)).getNearCacheMaxEntries(), "the kind's");
+      assertEquals(0, SlotcacheConfiguration.of(manager.getCache(AUTHOR)).getNearCacheMaxEntries(), "the region's");
+      assertEquals(1000, SlotcacheConfiguration.of(manager.getCache("default-query-results-region"))
+          .getNearCacheMaxEntries(), "the manager-wide setting");
+      assertEquals(0, SlotcacheConfiguration.of(manager.getCache("default-update-timestamps-region"))
+          .getNearCacheMaxEntries(), "update timestamps are always read from Redis");
+
+      server.inTransaction(session -> session.persist(new Book(7L, "isbn-7", "near", null)));
+      javax.management.ObjectName bean = dev.slotcache.internal.management.MBeans.name(
+          dev.slotcache.internal.management.MBeans.Kind.NearCache, manager.getURI(), BOOK);
+      javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while ((Long) jmx.getAttribute(bean, "Hits") == 0) {
+        assertTrue(System.nanoTime() < deadline, "entity reads are served from the near cache");
+        assertEquals("near", TwoServersContract.title(server, 7L));
+        Thread.sleep(5);
+      }
+    }
+  }
+
+  @Test
+  void dedicatedFactory_refusesANearCacheForTheTimestampsRegion(LocalRedisCluster cluster) {
+    Map<String, String> settings = dedicatedFactory(cluster.uri() + "/settings-" + UUID.randomUUID());
+    settings.put("hibernate.cache.slotcache.update-timestamps.near-cache.max-entries", "10");
+    Exception e = assertThrows(Exception.class,
+        () -> TwoServersContract.sessionFactory(database(), "create-drop", settings).close());
+    assertTrue(causes(e).contains("stale query results"), causes(e));
+  }
+
+  @Test
   void dedicatedFactory_refusesAnExpiryForTheTimestampsRegion(LocalRedisCluster cluster) {
     Map<String, String> settings = dedicatedFactory(cluster.uri() + "/settings-" + UUID.randomUUID());
     settings.put("slotcache.cache.default-update-timestamps-region.expire-after-write", "1h");

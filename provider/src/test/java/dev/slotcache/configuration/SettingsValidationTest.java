@@ -115,8 +115,9 @@ class SettingsValidationTest extends ClusterTest {
       assertFalse(setting.allowed().isBlank(), setting.key());
       assertTrue(setting.key().equals(SlotcacheSettings.PREFIX + setting.name()), setting.key());
     }
-    assertEquals(List.of("segments", "ttl-jitter", "max-ttl", "expire-after-write", "expire-after-create",
-        "expire-after-access", "statistics", "management"), SlotcacheSettings.perCacheNames());
+    assertEquals(List.of("segments", "ttl-jitter", "max-ttl", "near-cache.max-entries", "near-cache.max-ttl",
+        "expire-after-write", "expire-after-create", "expire-after-access", "statistics", "management"),
+        SlotcacheSettings.perCacheNames());
   }
 
   @Test
