@@ -39,9 +39,13 @@ class RegionSettingsTest {
   private static final String AUTHOR = Author.class.getName();
 
   @Test
-  void dedicatedFactory_appliesKindDefaults_andPerRegionSettingsFromHibernateProperties(LocalRedisCluster cluster) {
+  void dedicatedFactory_appliesKindDefaults_andPerRegionSettingsFromHibernateProperties(LocalRedisCluster cluster)
+      throws Exception {
     Map<String, String> settings = dedicatedFactory(cluster.uri() + "/settings-" + UUID.randomUUID());
     settings.put("hibernate.cache.slotcache.query-results.expire-after-write", "5m");
+    settings.put("slotcache.near-cache.max-entries", "1000");
+    settings.put("hibernate.cache.slotcache.entity.near-cache.max-entries", "500");
+    settings.put("slotcache.cache.dev.slotcache.hibernate.Author.near-cache.max-entries", "0");
     // readme:per-region-settings
     settings.put("slotcache.cache.dev.slotcache.hibernate.Author.expire-after-write", "90s");
     settings.put("slotcache.cache.dev.slotcache.hibernate.Author.segments", "8");
@@ -58,6 +62,23 @@ class RegionSettingsTest {
       assertTrue(expiry(timestamps) instanceof EternalExpiryPolicy, "update timestamps never expire");
       assertNull(SlotcacheConfiguration.of(timestamps).getMaxTtl());
       assertEquals(16, SlotcacheConfiguration.of(timestamps).getSegments());
+
+      assertEquals(500, SlotcacheConfiguration.of(manager.getCache(BOOK)).getNearCacheMaxEntries(), "the kind's");
+      assertEquals(0, SlotcacheConfiguration.of(manager.getCache(AUTHOR)).getNearCacheMaxEntries(), "the region's");
+      assertEquals(1000, SlotcacheConfiguration.of(manager.getCache("default-query-results-region"))
+          .getNearCacheMaxEntries(), "the manager-wide setting");
+      assertEquals(0, SlotcacheConfiguration.of(timestamps).getNearCacheMaxEntries(),
+          "update timestamps are always read from Redis");
+      server.inTransaction(session -> session.persist(new Book(7L, "isbn-7", "near", null)));
+      javax.management.ObjectName bean = dev.slotcache.internal.management.MBeans.name(
+          dev.slotcache.internal.management.MBeans.Kind.NearCache, manager.getURI(), BOOK);
+      javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while ((Long) jmx.getAttribute(bean, "Hits") == 0) {
+        assertTrue(System.nanoTime() < deadline, "entity reads are served from the near cache");
+        assertEquals("near", TwoServersContract.title(server, 7L));
+        Thread.sleep(5);
+      }
     }
   }
 
@@ -80,49 +101,26 @@ class RegionSettingsTest {
   }
 
   @Test
-  void dedicatedFactory_nearCachePerKind_perRegion_andNeverForTimestamps(LocalRedisCluster cluster) throws Exception {
-    Map<String, String> settings = dedicatedFactory(cluster.uri() + "/near-" + UUID.randomUUID());
-    settings.put("slotcache.near-cache.max-entries", "1000");
-    settings.put("hibernate.cache.slotcache.entity.near-cache.max-entries", "500");
-    settings.put("slotcache.cache.dev.slotcache.hibernate.Author.near-cache.max-entries", "0");
-    try (SessionFactory server = TwoServersContract.sessionFactory(database(), "create-drop", settings)) {
-      CacheManager manager = dedicatedManager(server);
-      assertEquals(500, SlotcacheConfiguration.of(manager.getCache(BOOK)).getNearCacheMaxEntries(), "the kind's");
-      assertEquals(0, SlotcacheConfiguration.of(manager.getCache(AUTHOR)).getNearCacheMaxEntries(), "the region's");
-      assertEquals(1000, SlotcacheConfiguration.of(manager.getCache("default-query-results-region"))
-          .getNearCacheMaxEntries(), "the manager-wide setting");
-      assertEquals(0, SlotcacheConfiguration.of(manager.getCache("default-update-timestamps-region"))
-          .getNearCacheMaxEntries(), "update timestamps are always read from Redis");
-
-      server.inTransaction(session -> session.persist(new Book(7L, "isbn-7", "near", null)));
-      javax.management.ObjectName bean = dev.slotcache.internal.management.MBeans.name(
-          dev.slotcache.internal.management.MBeans.Kind.NearCache, manager.getURI(), BOOK);
-      javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-      while ((Long) jmx.getAttribute(bean, "Hits") == 0) {
-        assertTrue(System.nanoTime() < deadline, "entity reads are served from the near cache");
-        assertEquals("near", TwoServersContract.title(server, 7L));
-        Thread.sleep(5);
-      }
-    }
-  }
-
-  @Test
   void dedicatedFactory_refusesANearCacheForTheTimestampsRegion(LocalRedisCluster cluster) {
-    Map<String, String> settings = dedicatedFactory(cluster.uri() + "/settings-" + UUID.randomUUID());
-    settings.put("hibernate.cache.slotcache.update-timestamps.near-cache.max-entries", "10");
-    Exception e = assertThrows(Exception.class,
-        () -> TwoServersContract.sessionFactory(database(), "create-drop", settings).close());
-    assertTrue(causes(e).contains("stale query results"), causes(e));
+    assertRefused(cluster, "hibernate.cache.slotcache.update-timestamps.near-cache.max-entries", "10",
+        "stale query results");
+    assertRefused(cluster, "slotcache.cache.default-update-timestamps-region.near-cache.max-entries", "10",
+        "must always be read from Redis");
   }
 
   @Test
   void dedicatedFactory_refusesAnExpiryForTheTimestampsRegion(LocalRedisCluster cluster) {
+    assertRefused(cluster, "slotcache.cache.default-update-timestamps-region.expire-after-write", "1h",
+        "must never expire");
+  }
+
+  /** Building a session factory with {@code key=value} fails, saying {@code why}. */
+  private static void assertRefused(LocalRedisCluster cluster, String key, String value, String why) {
     Map<String, String> settings = dedicatedFactory(cluster.uri() + "/settings-" + UUID.randomUUID());
-    settings.put("slotcache.cache.default-update-timestamps-region.expire-after-write", "1h");
+    settings.put(key, value);
     Exception e = assertThrows(Exception.class,
         () -> TwoServersContract.sessionFactory(database(), "create-drop", settings).close());
-    assertTrue(causes(e).contains("must never expire"), causes(e));
+    assertTrue(causes(e).contains(why), causes(e));
   }
 
   @Test

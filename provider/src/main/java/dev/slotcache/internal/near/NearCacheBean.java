@@ -14,13 +14,14 @@ import javax.management.ReflectionException;
 /**
  * The MBean of one near cache, {@code dev.slotcache:type=NearCache,CacheManager=<uri>,Cache=<name>}: read-only
  * attributes for operators (JConsole, a JMX exporter) — one per {@link NearTier.Count}, counted since the cache was
- * opened in this JVM, and {@code Size}, {@code MaxEntries}, {@code Tracking}.
+ * opened in this JVM, and {@code Size}, {@code MaxEntries}, {@code Tracking}, {@code MicrosSinceLastInvalidation}.
  */
 final class NearCacheBean implements DynamicMBean {
 
   private static final String SIZE = "Size";
   private static final String MAX_ENTRIES = "MaxEntries";
   private static final String TRACKING = "Tracking";
+  private static final String SINCE_INVALIDATION = "MicrosSinceLastInvalidation";
 
   private final NearTier<?, ?> near;
 
@@ -39,6 +40,7 @@ final class NearCacheBean implements DynamicMBean {
       case SIZE -> near.size();
       case MAX_ENTRIES -> near.maxEntries();
       case TRACKING -> near.tracking();
+      case SINCE_INVALIDATION -> near.microsSinceLastInvalidation();
       default -> throw new AttributeNotFoundException("a near cache has no attribute " + attribute);
     };
   }
@@ -79,6 +81,8 @@ final class NearCacheBean implements DynamicMBean {
     }
     attributes.add(new MBeanAttributeInfo(SIZE, "long", "entries held now (approximately)", true, false, false));
     attributes.add(new MBeanAttributeInfo(MAX_ENTRIES, "long", "the bound on entries", true, false, false));
+    attributes.add(new MBeanAttributeInfo(SINCE_INVALIDATION, "long", "microseconds since Redis' last invalidation "
+        + "for this cache arrived (-1: none yet): whether changes elsewhere reach this JVM", true, false, false));
     attributes.add(new MBeanAttributeInfo(TRACKING, "boolean", "whether every master is tracked now (when not, "
         + "nothing is kept)", true, false, true));
     return new MBeanInfo(NearTier.class.getName(), "This JVM's near cache of one Slotcache cache",

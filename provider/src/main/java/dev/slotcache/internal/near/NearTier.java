@@ -2,7 +2,6 @@ package dev.slotcache.internal.near;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.slotcache.internal.management.MBeans;
 import dev.slotcache.internal.store.CacheStore;
 import dev.slotcache.internal.store.SegmentedKeyLayout;
@@ -50,10 +49,18 @@ public final class NearTier<K, V> implements Tracking.Listener {
       UUID.class, URI.class, Instant.class, Duration.class, LocalDate.class, LocalTime.class, LocalDateTime.class,
       OffsetDateTime.class, ZonedDateTime.class);
 
-  /** A held value: the object (immutable) or its record, with the stamps of the read that filled it. */
+  /**
+   * A held value: the object (immutable) or its record, with the stamps of the read that filled it and the
+   * {@link System#nanoTime()} at which its Redis TTL ends ({@link #NO_DEADLINE}: none, only max-ttl).
+   */
   private record Entry(Object value, byte[] record, int stripe, long stripeStamp, int slot, long epoch,
       long deadline) {
+    boolean expired() {
+      return deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0;
+    }
   }
+
+  private static final long NO_DEADLINE = Long.MIN_VALUE;
 
   /** The stamps of a read, taken before it is sent. */
   public record Stamp(int stripe, long stripeValue, long epoch, long trackingEpoch, long started) {
@@ -73,6 +80,8 @@ public final class NearTier<K, V> implements Tracking.Listener {
   private final AtomicLongArray slotEpochs = new AtomicLongArray(SegmentedKeyLayout.SLOTS);
   private final AtomicLong epoch = new AtomicLong();
   private volatile long allEpoch;
+  /** {@link System#nanoTime()} when Redis' last invalidation for this cache arrived (0: none yet). */
+  private volatile long lastInvalidation;
   /** What a near cache counts, as its MBean shows it. */
   public enum Count {
     HITS("Hits", "reads answered from this JVM's memory"),
@@ -117,22 +126,9 @@ public final class NearTier<K, V> implements Tracking.Listener {
     this.stripeMask = stripeCount - 1;
     this.local = Caffeine.newBuilder()
         .maximumSize(maxEntries)
-        .expireAfter(new Expiry<Object, Entry>() {
-          @Override
-          public long expireAfterCreate(Object key, Entry entry, long currentTime) {
-            return Math.max(0, entry.deadline - currentTime);
-          }
-
-          @Override
-          public long expireAfterUpdate(Object key, Entry entry, long currentTime, long currentDuration) {
-            return Math.max(0, entry.deadline - currentTime);
-          }
-
-          @Override
-          public long expireAfterRead(Object key, Entry entry, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
+        // max-ttl from the fill: a fixed expiry, which costs a read nothing (a variable one reschedules on reads).
+        // An entry with a Redis TTL also carries its deadline, checked by get.
+        .expireAfterWrite(maxTtl)
         .build();
   }
 
@@ -153,13 +149,13 @@ public final class NearTier<K, V> implements Tracking.Listener {
   /** The value held for {@code key} (a copy unless immutable), or null: then the caller reads Redis. */
   @SuppressWarnings("unchecked")
   public V get(Object key) {
-    Entry entry = local.getIfPresent(Objects.requireNonNull(key, "key"));
+    Entry entry = local.getIfPresent(key);
     if (entry == null) {
       counted(Count.MISSES);
       return null;
     }
     if (stripes.get(entry.stripe) != entry.stripeStamp || entry.epoch < allEpoch
-        || slotEpochs.get(entry.slot) > entry.epoch) {
+        || slotEpochs.get(entry.slot) > entry.epoch || entry.expired()) {
       local.asMap().remove(key, entry);
       counted(Count.MISSES);
       return null;
@@ -190,7 +186,8 @@ public final class NearTier<K, V> implements Tracking.Listener {
       counted(Count.REJECTED_FILLS);
       return;
     }
-    long life = read.ttlMillis() < 0 ? maxTtlNanos : Math.min(maxTtlNanos, TimeUnit.MILLISECONDS.toNanos(read.ttlMillis()));
+    long deadline = read.ttlMillis() < 0 ? NO_DEADLINE
+        : stamp.started() + Math.min(maxTtlNanos, TimeUnit.MILLISECONDS.toNanos(read.ttlMillis()));
     Object key;
     V value;
     try {
@@ -204,7 +201,7 @@ public final class NearTier<K, V> implements Tracking.Listener {
     }
     boolean immutable = IMMUTABLE.contains(value.getClass()) || value instanceof Enum<?>;
     local.put(key, new Entry(immutable ? value : null, immutable ? null : read.record(), stamp.stripe(),
-        stamp.stripeValue(), slot, stamp.epoch(), stamp.started() + life));
+        stamp.stripeValue(), slot, stamp.epoch(), deadline));
     counted(Count.FILLS);
   }
 
@@ -228,6 +225,7 @@ public final class NearTier<K, V> implements Tracking.Listener {
 
   @Override
   public void invalidated(byte[] redisKey) {
+    lastInvalidation = System.nanoTime();
     byte[] k = layout.encodedKeyOf(redisKey);
     if (k == null) {
       invalidateAll();
@@ -265,6 +263,12 @@ public final class NearTier<K, V> implements Tracking.Listener {
   /** How many times {@code what} happened since the cache was opened in this JVM. */
   public long count(Count what) {
     return counts[what.ordinal()].sum();
+  }
+
+  /** Microseconds since Redis' last invalidation for this cache arrived, or -1 when none has. */
+  public long microsSinceLastInvalidation() {
+    long last = lastInvalidation;
+    return last == 0 ? -1 : TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - last);
   }
 
   /** Entries held now (approximately: invalidated ones leave at their next read or by eviction). */
