@@ -27,7 +27,7 @@ import javax.cache.integration.CacheWriter;
  * constructor. Assembly only; the cache carries the behaviour.
  */
 record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int maxValueBytes, int invokeRetries,
-    Duration retryTime) {
+    Duration retryTime, Duration loadLease, Duration loadWait) {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlotcacheCacheManager.class);
   private static final Duration DEFAULT_NEAR_MAX_TTL =
@@ -78,7 +78,9 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
         ConditionalWrites.of(new ConditionalWrites.Parts<>(store, expiry, values, writer, invokeRetries),
             cacheWriter != null), writer,
         cacheWriter != null, loader, events, statistics, mbeans, invocations);
-    return readThrough ? new LoadingSlotcacheCache<>(parts) : new SlotcacheCache<>(parts);
+    return readThrough
+        ? new LoadingSlotcacheCache<>(parts, new SingleFlight<>(name, store, owner.nodeId(), loadLease, loadWait))
+        : new SlotcacheCache<>(parts);
   }
 
   /**

@@ -4,23 +4,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A read-through cache: a {@code get} or {@code getAll} that misses asks the loader and stores what it returns as
- * a creation (the writer is not called for loads); {@code invoke}'s {@code getValue()} loads through the
+ * A read-through cache: a {@code get} that misses asks the loader — once across every JVM at a time — and stores
+ * what it returns as a creation (the writer is not called for loads); a {@code getAll} asks {@code loadAll} for its
+ * misses; {@code invoke}'s {@code getValue()} loads through the
  * {@link Invocations} the factory gave it.
  */
 final class LoadingSlotcacheCache<K, V> extends SlotcacheCache<K, V> {
 
-  LoadingSlotcacheCache(CacheParts<K, V> parts) {
+  private final SingleFlight<V> flights;
+
+  LoadingSlotcacheCache(CacheParts<K, V> parts, SingleFlight<V> flights) {
     super(parts);
+    this.flights = java.util.Objects.requireNonNull(flights, "flights");
   }
 
+  /** Loads once across every JVM sharing the cache ({@link SingleFlight}); every caller gets the stored value. */
   @Override
   V missed(K key, byte[] k) {
-    V value = loader.load(key);
-    if (value != null) {
-      storeLoaded(key, k, value);
-    }
-    return value;
+    return flights.load(k, () -> read(k), () -> {
+      V value = loader.load(key);
+      return value == null ? null : storeLoaded(key, k, value);
+    });
   }
 
   @Override

@@ -179,7 +179,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   }
 
   /** The value under k, applying the access TTL on a hit. */
-  private V read(byte[] k) {
+  V read(byte[] k) {
     V value = values.decode(k, reads.read(k));
     if (value != null) {
       reads.hit(k);
@@ -238,12 +238,17 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   }
 
   /** Stores a loaded value as a creation (the writer is not called for loads). */
-  void storeLoaded(K key, byte[] k, V value) {
+  V storeLoaded(K key, byte[] k, V value) {
     values.checkValue(value);
     long creation = expiry.creation();
-    if (store.putIfAbsent(k, values.encodeRecord(key, value), creation) && creation != Ttl.EXPIRE_NOW) {
-      events.created(key, value);
+    if (store.putIfAbsent(k, values.encodeRecord(key, value), creation)) {
+      if (creation != Ttl.EXPIRE_NOW) {
+        events.created(key, value);
+      }
+      return value;
     }
+    V stored = read(k); // someone stored one first: every caller gets the stored value
+    return stored != null ? stored : value;
   }
 
   @Override

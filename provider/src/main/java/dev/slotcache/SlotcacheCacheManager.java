@@ -99,7 +99,9 @@ public final class SlotcacheCacheManager implements CacheManager {
     });
     this.tracking = new Tracking(cluster, setup.namespace);
     this.factory = new CacheFactory(new ManagerAsOwner(this, clusterEvents, nodeId, tracking), codec, classLoader,
-        maxValueBytes, setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES), setup.endpoint.maxRetryTime());
+        maxValueBytes, setup.settings.value(SlotcacheSettings.INVOKE_MAX_RETRIES), setup.endpoint.maxRetryTime(),
+        setup.settings.value(SlotcacheSettings.SINGLE_FLIGHT_LEASE),
+        setup.settings.value(SlotcacheSettings.SINGLE_FLIGHT_WAIT));
   }
 
   /** Builds this manager's caches (tests build one over a store of their own with it). */

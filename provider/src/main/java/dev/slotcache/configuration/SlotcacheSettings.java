@@ -94,6 +94,13 @@ public final class SlotcacheSettings {
   public static final Setting<Duration> NEAR_CACHE_MAX_TTL = define("near-cache.max-ttl", Scope.MANAGER_AND_CACHE,
       duration(false), "1m",
       "Longest life of a near-cache entry whatever happens to invalidations (never longer than its TTL in Redis).");
+  public static final Setting<Duration> SINGLE_FLIGHT_WAIT = define("single-flight.wait", Scope.MANAGER,
+      duration(false), "30s",
+      "How long a read-through miss waits for another caller's load of the same key (in any JVM) before loading "
+      + "itself.");
+  public static final Setting<Duration> SINGLE_FLIGHT_LEASE = define("single-flight.lease", Scope.MANAGER,
+      duration(false), "5s",
+      "Life of a load lease, renewed while the loader runs: a JVM that dies mid-load holds up the others this long.");
   public static final Setting<Long> MAX_VALUE_BYTES = define("max-value-bytes", Scope.MANAGER, byteSize(), "16m",
       "Largest encoded value accepted by put and decoded by get; larger ones fail with a CacheException.");
   public static final Setting<String> ALLOWED_CLASSES = define("codec.allowed-classes", Scope.MANAGER,

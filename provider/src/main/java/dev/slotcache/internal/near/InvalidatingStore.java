@@ -132,6 +132,16 @@ public final class InvalidatingStore implements CacheStore {
   }
 
   @Override
+  public boolean lease(byte[] key, byte[] owner, long millis) {
+    return store.lease(key, owner, millis);
+  }
+
+  @Override
+  public void releaseLease(byte[] key, byte[] owner) {
+    store.releaseLease(key, owner);
+  }
+
+  @Override
   public List<byte[]> getAll(List<byte[]> keys) {
     return store.getAll(keys);
   }

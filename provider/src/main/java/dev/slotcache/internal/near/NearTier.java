@@ -227,9 +227,7 @@ public final class NearTier<K, V> implements Tracking.Listener {
   public void invalidated(byte[] redisKey) {
     lastInvalidation = System.nanoTime();
     byte[] k = layout.encodedKeyOf(redisKey);
-    if (k == null) {
-      invalidateAll();
-    } else {
+    if (k != null) { // else not an entry of this cache (a load lease)
       invalidate(k);
     }
   }

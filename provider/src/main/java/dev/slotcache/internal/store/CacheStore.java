@@ -109,6 +109,17 @@ public interface CacheStore {
   /** Deletes the key only while it holds exactly {@code bytes}: removes undecodable data without racing a writer. */
   boolean deleteIfSame(byte[] key, byte[] bytes);
 
+  // ---------------------------------------------------------------- load leases
+
+  /**
+   * Takes (or, held by {@code owner} already, extends) the load lease of a key for {@code millis}: true when
+   * {@code owner} holds it now. The lease lives in the key's slot and expires by itself.
+   */
+  boolean lease(byte[] key, byte[] owner, long millis);
+
+  /** Gives the lease back, if {@code owner} still holds it. */
+  void releaseLease(byte[] key, byte[] owner);
+
   // ---------------------------------------------------------------- batches
 
   /** The records of many keys (null where absent), in the order of {@code keys}. */

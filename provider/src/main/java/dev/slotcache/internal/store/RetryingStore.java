@@ -73,6 +73,19 @@ public final class RetryingStore implements CacheStore {
   }
 
   @Override
+  public boolean lease(byte[] key, byte[] owner, long millis) {
+    return retry(Repeat.ALWAYS, () -> store.lease(key, owner, millis));
+  }
+
+  @Override
+  public void releaseLease(byte[] key, byte[] owner) {
+    retry(Repeat.ALWAYS, () -> {
+      store.releaseLease(key, owner);
+      return null;
+    });
+  }
+
+  @Override
   public List<Timed> getAllTimed(List<byte[]> keys) {
     return retry(Repeat.ALWAYS, () -> store.getAllTimed(keys));
   }

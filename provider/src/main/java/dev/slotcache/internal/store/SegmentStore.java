@@ -209,6 +209,17 @@ public class SegmentStore implements CacheStore {
   }
 
   @Override
+  public boolean lease(byte[] key, byte[] owner, long millis) {
+    return ((Long) eval("lease", Script.LEASE, layout.leaseKey(key), owner,
+        Long.toString(millis).getBytes(StandardCharsets.US_ASCII))) == 1L;
+  }
+
+  @Override
+  public void releaseLease(byte[] key, byte[] owner) {
+    eval("lease", Script.DELETE_IF_SAME, layout.leaseKey(key), owner);
+  }
+
+  @Override
   public List<Timed> getAllTimed(List<byte[]> keys) {
     return TimedReads.getAll(fanOut, keys);
   }

@@ -109,6 +109,22 @@ public final class SegmentedKeyLayout {
     return key;
   }
 
+  private static final byte[] LEASE = "!lease:".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The key of the load lease of an encoded cache key: in the entry's own slot (same hash tag), but outside the
+   * segment's key prefix, so that listing, clearing and reading the cache never see it.
+   */
+  public byte[] leaseKey(byte[] encodedKey) {
+    byte[] prefix = prefixes[segmentOf(encodedKey)];
+    int tagEnd = prefix.length - 1; // the prefix ends "…}:"; a lease key goes on "…}!lease:"
+    byte[] key = new byte[tagEnd + LEASE.length + encodedKey.length];
+    System.arraycopy(prefix, 0, key, 0, tagEnd);
+    System.arraycopy(LEASE, 0, key, tagEnd, LEASE.length);
+    System.arraycopy(encodedKey, 0, key, tagEnd + LEASE.length, encodedKey.length);
+    return key;
+  }
+
   /** The encoded cache key inside a Redis key of segment {@code segment}, or null when it is not one of ours. */
   byte[] encodedKey(int segment, byte[] redisKey) {
     byte[] prefix = prefixes[segment];

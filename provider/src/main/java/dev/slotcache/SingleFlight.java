@@ -1,0 +1,148 @@
+package dev.slotcache;
+
+import dev.slotcache.internal.store.CacheStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import javax.cache.CacheException;
+import javax.cache.integration.CacheLoaderException;
+
+/**
+ * One load per key at a time, across every JVM that shares the cache (a read-through cache's misses).
+ *
+ * <p>In this JVM, callers missing the same key at once share one attempt (the first caller's; the others wait for its
+ * result, also for its exception). Across JVMs, the attempt first takes the key's load lease in Redis ({@code SET}
+ * in the entry's own slot, {@code single-flight.lease} long, renewed every third of that while the loader runs):
+ * only the holder loads; everyone else reads the stored value as soon as it is there (polled, 2 ms doubling to
+ * 50 ms, so a load of 200 ms costs a waiter about 6 reads). A holder that dies stops renewing, so its lease expires
+ * within {@code single-flight.lease} and the next waiter takes it. A waiter that has waited
+ * {@code single-flight.wait} loads on its own: no caller waits longer than that plus one load. A failed load is not
+ * shared across JVMs: the next JVM's attempt takes the lease and tries once more.
+ */
+final class SingleFlight<V> {
+
+  private static final long FIRST_POLL_MILLIS = 2;
+  private static final long LAST_POLL_MILLIS = 50;
+
+  private final String cacheName;
+  private final CacheStore store;
+  private final byte[] owner;
+  private final long leaseMillis;
+  private final long waitNanos;
+  private final ConcurrentHashMap<ByteBuffer, CompletableFuture<V>> attempts = new ConcurrentHashMap<>();
+  private final Executor renewals;
+
+  SingleFlight(String cacheName, CacheStore store, String nodeId, Duration lease, Duration wait) {
+    this.cacheName = cacheName;
+    this.store = store;
+    this.owner = (nodeId + "/" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    this.leaseMillis = Math.max(100, lease.toMillis());
+    this.waitNanos = wait.toNanos();
+    this.renewals = CompletableFuture.delayedExecutor(leaseMillis / 3, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The value of encoded key {@code k}: stored, or loaded once (by this JVM or another) and stored. {@code stored}
+   * reads the stored value (null: none); {@code loadAndStore} loads one and returns what is stored then.
+   */
+  V load(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
+    ByteBuffer id = ByteBuffer.wrap(k);
+    CompletableFuture<V> mine = new CompletableFuture<>();
+    CompletableFuture<V> running = attempts.putIfAbsent(id, mine);
+    if (running != null) {
+      return awaitLocal(running);
+    }
+    try {
+      V value = attempt(k, stored, loadAndStore);
+      mine.complete(value);
+      return value;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      attempts.remove(id, mine);
+    }
+  }
+
+  private V awaitLocal(CompletableFuture<V> running) {
+    try {
+      return running.get(waitNanos + TimeUnit.MILLISECONDS.toNanos(leaseMillis), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new CacheLoaderException("cache '" + cacheName + "': the load this call waited for failed", cause);
+    } catch (TimeoutException e) {
+      throw new CacheLoaderException("cache '" + cacheName + "': the load this call waited for took longer than "
+          + "single-flight.wait plus one lease");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException("cache '" + cacheName + "': interrupted while waiting for a load", e);
+    }
+  }
+
+  /** Takes the lease and loads, or waits for the holder's value; loads alone once the wait is over. */
+  private V attempt(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
+    long deadline = System.nanoTime() + waitNanos;
+    long poll = FIRST_POLL_MILLIS;
+    while (true) {
+      if (store.lease(k, owner, leaseMillis)) {
+        AtomicBoolean done = new AtomicBoolean();
+        renew(k, done);
+        try {
+          V value = stored.get(); // the previous holder may have stored it just before the lease was free
+          return value != null ? value : loadAndStore.get();
+        } finally {
+          done.set(true);
+          store.releaseLease(k, owner);
+        }
+      }
+      V value = stored.get();
+      if (value != null) {
+        return value;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return loadAndStore.get();
+      }
+      sleep(poll);
+      poll = Math.min(LAST_POLL_MILLIS, poll * 2);
+    }
+  }
+
+  /** Extends the lease every third of its time until {@code done}. */
+  private void renew(byte[] k, AtomicBoolean done) {
+    renewals.execute(() -> {
+      if (!done.get()) {
+        try {
+          if (store.lease(k, owner, leaseMillis) && !done.get()) {
+            renew(k, done);
+          }
+        } catch (RuntimeException e) {
+          // Redis unreachable: the lease may lapse, and another JVM may load too; the next renewal retries
+          if (!done.get()) {
+            renew(k, done);
+          }
+        }
+      }
+    });
+  }
+
+  private void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException("cache '" + cacheName + "': interrupted while waiting for a load", e);
+    }
+  }
+}
