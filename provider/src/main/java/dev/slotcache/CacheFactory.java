@@ -71,16 +71,15 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
       }
     });
     CacheMBeans mbeans = new CacheMBeans(owner.uri(), name, statistics, configurationBean);
+    SingleFlight<V> flights = new SingleFlight<>(name, store, owner.nodeId(), loadLease, loadWait);
     Invocations<K, V> invocations = new Invocations<>(store, values, expiry, events, statistics, writer,
-        processorLoads, invokeRetries, retryTime, cacheWriter == null && loader == null);
+        processorLoads, invokeRetries, retryTime, cacheWriter == null && loader == null, flights);
     CacheParts<K, V> parts = new CacheParts<>(name, owner, configuration, store, values, expiryPolicy, expiry,
         reads, TtlWrites.of(expiry, store),
         ConditionalWrites.of(new ConditionalWrites.Parts<>(store, expiry, values, writer, invokeRetries),
             cacheWriter != null), writer,
         cacheWriter != null, loader, events, statistics, mbeans, invocations);
-    return readThrough
-        ? new LoadingSlotcacheCache<>(parts, new SingleFlight<>(name, store, owner.nodeId(), loadLease, loadWait))
-        : new SlotcacheCache<>(parts);
+    return readThrough ? new LoadingSlotcacheCache<>(parts, flights) : new SlotcacheCache<>(parts);
   }
 
   /**

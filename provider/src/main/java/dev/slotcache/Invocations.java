@@ -44,14 +44,16 @@ final class Invocations<K, V> {
   private final int retries;
   private final Duration retryTime;
   private final boolean batched;
+  private final SingleFlight<?> flights;
 
   /**
    * @param loader  read-through for a processor's {@code getValue()} on a missing entry (returns null if none)
    * @param batched whether invokeAll may batch (no writer and no loader follow each entry)
+   * @param flights the load leases that let one processor at a time create a missing entry
    */
   Invocations(CacheStore store, EntryValues<K, V> values, ExpiryDecisions expiry, EventDispatcher<K, V> events,
       CacheStatistics statistics, WriteThrough<K, V> writer, Function<K, V> loader, int retries, Duration retryTime,
-      boolean batched) {
+      boolean batched, SingleFlight<?> flights) {
     this.store = requireNonNull(store, "store");
     this.values = requireNonNull(values, "values");
     this.expiry = requireNonNull(expiry, "expiry");
@@ -62,6 +64,7 @@ final class Invocations<K, V> {
     this.retries = retries;
     this.retryTime = requireNonNull(retryTime, "retryTime");
     this.batched = batched;
+    this.flights = requireNonNull(flights, "flights");
   }
 
   /** invokeAll: batched where nothing follows each entry, else one invocation per key. */
@@ -77,53 +80,76 @@ final class Invocations<K, V> {
     // so every later read checks all of them, not just the last.
     List<Pending<T>> unknown = List.of();
     int conflicts = 0;
-    for (int failures = 0; ; ) {
-      try (CacheStore.Watched watched = store.watch(k)) {
-        byte[] record = watched.value();
-        for (Pending<T> pending : unknown) {
-          if (pending.applied(record)) {
-            // Applied although its reply was lost: not again, but reported exactly as a commit whose reply came.
-            countInvoke(pending.entry);
-            afterInvoke(pending.entry, pending.previous);
-            return pending.result;
-          }
+    // On a missing entry the processor runs under the key's load lease: one creator at a time in all JVMs, the
+    // others wait for its value and then run on it (what Spring's @Cacheable(sync = true) relies on).
+    SingleFlight<?>.Held lease = null;
+    boolean waited = false;
+    boolean waitNow = false;
+    try {
+      for (int failures = 0; ; ) {
+        if (waitNow) {
+          waitNow = false;
+          lease = flights.awaitStoredOrTake(k, () -> store.exists(k));
         }
-        V current = values.decode(k, record);
-        ProcessedEntry<K, V> entry = new ProcessedEntry<>(key, current, loader, values::checkValue);
-        T result = process(entryProcessor, entry, arguments);
-        Commit commit = commitOf(k, entry, current == null ? null : record);
-        if (commit == null) {
-          countInvoke(entry);
-          afterInvoke(entry, current);
-          return result;
-        }
-        writeThrough(entry);
-        try {
-          if (watched.commit(commit.record, commit.ttl)) {
-            countInvoke(entry);
-            if (commit.record != null && commit.ttl == Ttl.EXPIRE_NOW && current == null) {
-              return result; // created and expired at once: neither stored nor announced
+        try (CacheStore.Watched watched = store.watch(k)) {
+          byte[] record = watched.value();
+          if (record == null && lease == null && !waited && unknown.isEmpty()) {
+            lease = flights.take(k);
+            if (lease == null) {
+              waited = true;
+              waitNow = true;
+              continue;
             }
+          }
+          for (Pending<T> pending : unknown) {
+            if (pending.applied(record)) {
+              // Applied although its reply was lost: not again, but reported exactly as a commit whose reply came.
+              countInvoke(pending.entry);
+              afterInvoke(pending.entry, pending.previous);
+              return pending.result;
+            }
+          }
+          V current = values.decode(k, record);
+          ProcessedEntry<K, V> entry = new ProcessedEntry<>(key, current, loader, values::checkValue);
+          T result = process(entryProcessor, entry, arguments);
+          Commit commit = commitOf(k, entry, current == null ? null : record);
+          if (commit == null) {
+            countInvoke(entry);
             afterInvoke(entry, current);
             return result;
           }
-        } catch (StoreException e) {
-          if (e.outcomeUnknown()) {
-            unknown = new ArrayList<>(unknown);
-            unknown.add(new Pending<>(commit, entry, current, result));
+          writeThrough(entry);
+          try {
+            if (watched.commit(commit.record, commit.ttl)) {
+              countInvoke(entry);
+              if (commit.record != null && commit.ttl == Ttl.EXPIRE_NOW && current == null) {
+                return result; // created and expired at once: neither stored nor announced
+              }
+              afterInvoke(entry, current);
+              return result;
+            }
+          } catch (StoreException e) {
+            if (e.outcomeUnknown()) {
+              unknown = new ArrayList<>(unknown);
+              unknown.add(new Pending<>(commit, entry, current, result));
+            }
+            throw e;
           }
-          throw e;
+          if (++conflicts > retries) {
+            throw ConditionalWrites.contended(store.layout().cacheName(), retries);
+          }
+          Retries.backOff(conflicts);
+        } catch (StoreException e) {
+          // A failover, a moved slot or a dropped connection: the same budget as every other operation.
+          if (!e.isTransient() || System.nanoTime() - deadline >= 0) {
+            throw e;
+          }
+          Retries.pauseBeforeRetry(++failures, deadline);
         }
-        if (++conflicts > retries) {
-          throw ConditionalWrites.contended(store.layout().cacheName(), retries);
-        }
-        Retries.backOff(conflicts);
-      } catch (StoreException e) {
-        // A failover, a moved slot or a dropped connection: the same budget as every other operation.
-        if (!e.isTransient() || System.nanoTime() - deadline >= 0) {
-          throw e;
-        }
-        Retries.pauseBeforeRetry(++failures, deadline);
+      }
+    } finally {
+      if (lease != null) {
+        lease.close();
       }
     }
   }

@@ -4,6 +4,8 @@ import dev.slotcache.internal.store.CacheStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +14,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 import javax.cache.integration.CacheLoaderException;
@@ -35,7 +39,8 @@ final class SingleFlight<V> {
 
   private final String cacheName;
   private final CacheStore store;
-  private final byte[] owner;
+  private final String owner;
+  private final AtomicLong attemptsMade = new AtomicLong();
   private final long leaseMillis;
   private final long waitNanos;
   private final ConcurrentHashMap<ByteBuffer, CompletableFuture<V>> attempts = new ConcurrentHashMap<>();
@@ -44,7 +49,7 @@ final class SingleFlight<V> {
   SingleFlight(String cacheName, CacheStore store, String nodeId, Duration lease, Duration wait) {
     this.cacheName = cacheName;
     this.store = store;
-    this.owner = (nodeId + "/" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+    this.owner = nodeId + "/" + UUID.randomUUID();
     this.leaseMillis = Math.max(100, lease.toMillis());
     this.waitNanos = wait.toNanos();
     this.renewals = CompletableFuture.delayedExecutor(leaseMillis / 3, TimeUnit.MILLISECONDS);
@@ -93,48 +98,84 @@ final class SingleFlight<V> {
 
   /** Takes the lease and loads, or waits for the holder's value; loads alone once the wait is over. */
   private V attempt(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
-    long deadline = System.nanoTime() + waitNanos;
-    long poll = FIRST_POLL_MILLIS;
-    while (true) {
-      if (store.lease(k, owner, leaseMillis)) {
-        AtomicBoolean done = new AtomicBoolean();
-        renew(k, done);
-        try {
-          V value = stored.get(); // the previous holder may have stored it just before the lease was free
-          return value != null ? value : loadAndStore.get();
-        } finally {
-          done.set(true);
-          store.releaseLease(k, owner);
-        }
+    Held held = take(k);
+    if (held == null) {
+      List<V> found = new ArrayList<>(1);
+      held = awaitStoredOrTake(k, () -> {
+        V value = stored.get();
+        return value != null && found.add(value);
+      });
+      if (held == null) {
+        return found.isEmpty() ? loadAndStore.get() : found.get(0);
       }
-      V value = stored.get();
-      if (value != null) {
-        return value;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        return loadAndStore.get();
-      }
-      sleep(poll);
-      poll = Math.min(LAST_POLL_MILLIS, poll * 2);
+    }
+    try {
+      V value = stored.get(); // the previous holder may have stored it just before the lease was free
+      return value != null ? value : loadAndStore.get();
+    } finally {
+      held.close();
     }
   }
 
-  /** Extends the lease every third of its time until {@code done}. */
-  private void renew(byte[] k, AtomicBoolean done) {
-    renewals.execute(() -> {
-      if (!done.get()) {
-        try {
-          if (store.lease(k, owner, leaseMillis) && !done.get()) {
-            renew(k, done);
-          }
-        } catch (RuntimeException e) {
-          // Redis unreachable: the lease may lapse, and another JVM may load too; the next renewal retries
-          if (!done.get()) {
-            renew(k, done);
+  /** A load lease one attempt holds: renewed every third of its life until closed, then given back. */
+  final class Held implements AutoCloseable {
+    private final byte[] k;
+    private final byte[] token;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    private Held(byte[] k, byte[] token) {
+      this.k = k;
+      this.token = token;
+    }
+
+    private void renewLater() {
+      renewals.execute(() -> {
+        if (!done.get()) {
+          try {
+            if (store.lease(k, token, leaseMillis) && !done.get()) {
+              renewLater();
+            }
+          } catch (RuntimeException e) {
+            renewLater(); // Redis unreachable: the lease may lapse, and another JVM may load too
           }
         }
+      });
+    }
+
+    @Override
+    public void close() {
+      done.set(true);
+      store.releaseLease(k, token);
+    }
+  }
+
+  /** Takes the lease of {@code k} for one attempt; null when another attempt (in this JVM or another) holds it. */
+  Held take(byte[] k) {
+    byte[] token = (owner + ":" + attemptsMade.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+    if (!store.lease(k, token, leaseMillis)) {
+      return null;
+    }
+    Held held = new Held(k, token);
+    held.renewLater();
+    return held;
+  }
+
+  /**
+   * Waits while another attempt holds the lease of {@code k}: returns null as soon as {@code stored} says the value is
+   * there, the lease once it could be taken, and null once {@code single-flight.wait} has passed.
+   */
+  Held awaitStoredOrTake(byte[] k, BooleanSupplier stored) {
+    long deadline = System.nanoTime() + waitNanos;
+    for (long poll = FIRST_POLL_MILLIS; ; poll = Math.min(LAST_POLL_MILLIS, poll * 2)) {
+      sleep(poll);
+      if (stored.getAsBoolean()) {
+        return null;
       }
-    });
+      Held held = take(k);
+      if (held != null || System.nanoTime() - deadline >= 0) {
+        return held;
+      }
+    }
   }
 
   private void sleep(long millis) {

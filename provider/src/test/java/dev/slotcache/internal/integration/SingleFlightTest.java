@@ -137,6 +137,57 @@ class SingleFlightTest extends ClusterTest {
     }
   }
 
+  /** What Spring's {@code @Cacheable(sync = true)} sends: load and set the value only when the entry is missing. */
+  static final class LoadIfMissing implements javax.cache.processor.EntryProcessor<String, String, String> {
+    @Override
+    public String process(javax.cache.processor.MutableEntry<String, String> entry, Object... arguments) {
+      if (entry.exists()) {
+        return entry.getValue();
+      }
+      String value = new SlowLoader().load(entry.getKey());
+      entry.setValue(value);
+      return value;
+    }
+  }
+
+  @Test
+  void aProcessorOnAMissingEntry_runsOncePerKeyAcrossTwoJvms() throws Exception {
+    SlowLoader.LOADS.clear();
+    SlowLoader.failing = false;
+    MutableConfiguration<String, String> plain = new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class);
+    Cache<String, String> first = manager.createCache("computed", plain);
+    Cache<String, String> second = secondJvm(clusterUri(namespace)).getCache("computed", String.class, String.class);
+    Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS_PER_MANAGER * 2);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> calls = new ArrayList<>();
+    try {
+      for (int t = 0; t < THREADS_PER_MANAGER * 2; t++) {
+        Cache<String, String> cache = t % 2 == 0 ? first : second;
+        calls.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < KEYS; i++) {
+            String key = "k" + i;
+            seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(cache.invoke(key, new LoadIfMissing()));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> call : calls) {
+        call.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < KEYS; i++) {
+      String key = "k" + i;
+      assertEquals(1, SlowLoader.LOADS.get(key).get(), "processor loads of " + key);
+      assertEquals(Set.of(first.get(key)), seen.get(key), "every caller got the stored value");
+    }
+  }
+
   /** 8 threads per cache, all starting at once, each getting every key; returns what failed. */
   private static List<Throwable> run(Cache<String, String> first, Cache<String, String> second,
       Map<String, Set<String>> seen) throws Exception {
