@@ -159,28 +159,7 @@ class SingleFlightTest extends ClusterTest {
     Cache<String, String> first = manager.createCache("computed", plain);
     Cache<String, String> second = secondJvm(clusterUri(namespace)).getCache("computed", String.class, String.class);
     Map<String, Set<String>> seen = new ConcurrentHashMap<>();
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS_PER_MANAGER * 2);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> calls = new ArrayList<>();
-    try {
-      for (int t = 0; t < THREADS_PER_MANAGER * 2; t++) {
-        Cache<String, String> cache = t % 2 == 0 ? first : second;
-        calls.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < KEYS; i++) {
-            String key = "k" + i;
-            seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(cache.invoke(key, new LoadIfMissing()));
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> call : calls) {
-        call.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    assertEquals(List.of(), run(first, second, seen, (cache, key) -> cache.invoke(key, new LoadIfMissing())));
     for (int i = 0; i < KEYS; i++) {
       String key = "k" + i;
       assertEquals(1, SlowLoader.LOADS.get(key).get(), "processor loads of " + key);
@@ -191,6 +170,13 @@ class SingleFlightTest extends ClusterTest {
   /** 8 threads per cache, all starting at once, each getting every key; returns what failed. */
   private static List<Throwable> run(Cache<String, String> first, Cache<String, String> second,
       Map<String, Set<String>> seen) throws Exception {
+    return run(first, second, seen, Cache::get);
+  }
+
+  /** 8 threads per cache, all starting at once, each making {@code call} for every key; returns what failed. */
+  private static List<Throwable> run(Cache<String, String> first, Cache<String, String> second,
+      Map<String, Set<String>> seen, java.util.function.BiFunction<Cache<String, String>, String, String> call)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS_PER_MANAGER * 2);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> calls = new ArrayList<>();
@@ -203,7 +189,7 @@ class SingleFlightTest extends ClusterTest {
           for (int i = 0; i < KEYS; i++) {
             String key = "k" + i;
             try {
-              seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(cache.get(key));
+              seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(call.apply(cache, key));
             } catch (RuntimeException e) {
               failures.add(e);
             }
