@@ -173,9 +173,9 @@ class SingleFlightTest extends ClusterTest {
     return run(first, second, seen, Cache::get);
   }
 
-  /** 8 threads per cache, all starting at once, each making {@code call} for every key; returns what failed. */
+  /** 8 threads per cache, all starting at once, each making {@code operation} on every key; returns what failed. */
   private static List<Throwable> run(Cache<String, String> first, Cache<String, String> second,
-      Map<String, Set<String>> seen, java.util.function.BiFunction<Cache<String, String>, String, String> call)
+      Map<String, Set<String>> seen, java.util.function.BiFunction<Cache<String, String>, String, String> operation)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS_PER_MANAGER * 2);
     CountDownLatch start = new CountDownLatch(1);
@@ -189,7 +189,7 @@ class SingleFlightTest extends ClusterTest {
           for (int i = 0; i < KEYS; i++) {
             String key = "k" + i;
             try {
-              seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(call.apply(cache, key));
+              seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(operation.apply(cache, key));
             } catch (RuntimeException e) {
               failures.add(e);
             }
