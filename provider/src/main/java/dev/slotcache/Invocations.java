@@ -89,7 +89,11 @@ final class Invocations<K, V> {
       for (int failures = 0; ; ) {
         if (waitNow) {
           waitNow = false;
-          lease = flights.awaitStoredOrTake(k, () -> store.exists(k));
+          try {
+            lease = flights.awaitStoredOrTake(k, () -> store.exists(k));
+          } catch (StoreException e) {
+            // the store failed while waiting: go on without the lease, as after the wait's end
+          }
         }
         try (CacheStore.Watched watched = store.watch(k)) {
           byte[] record = watched.value();

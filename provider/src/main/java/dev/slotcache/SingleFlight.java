@@ -142,10 +142,15 @@ final class SingleFlight<V> {
       });
     }
 
+    /** Gives the lease back; if Redis does not answer, it expires by itself within one lease. */
     @Override
     public void close() {
       done.set(true);
-      store.releaseLease(k, token);
+      try {
+        store.releaseLease(k, token);
+      } catch (RuntimeException e) {
+        // the work under the lease is done and reported; the lease lapses on its own
+      }
     }
   }
 
