@@ -31,7 +31,8 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
 
   private static final Logger LOG = LoggerFactory.getLogger(SlotcacheCacheManager.class);
   private static final Duration DEFAULT_NEAR_MAX_TTL =
-      SlotcacheSettings.NEAR_CACHE_MAX_TTL.parse(SlotcacheSettings.NEAR_CACHE_MAX_TTL.key(), "1m");
+      SlotcacheSettings.NEAR_CACHE_MAX_TTL.parse(SlotcacheSettings.NEAR_CACHE_MAX_TTL.key(),
+          SlotcacheSettings.NEAR_CACHE_MAX_TTL.defaultValue());
 
   /** A cache named {@code name} over {@code store}, configured by (a copy of) {@code given}. */
   <K, V> SlotcacheCache<K, V> create(String name, SlotcacheConfiguration<K, V> given, CacheStore store) {

@@ -92,7 +92,7 @@ public class SlotcacheRegionFactory extends RegionFactoryTemplate {
         segments.put(kind, parsedCount);
       }
       String near = stringValue(configValues, prefix + SlotcacheHibernateSettings.NEAR_CACHE_MAX_ENTRIES, null);
-      if (near != null && !kind.mayExpire()) {
+      if (near != null && kind == RegionKind.UPDATE_TIMESTAMPS) {
         throw new CacheException(prefix + SlotcacheHibernateSettings.NEAR_CACHE_MAX_ENTRIES + " cannot be set: a "
             + "near cache of the update-timestamps region would let stale query results look current");
       }

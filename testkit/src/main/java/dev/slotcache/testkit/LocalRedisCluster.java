@@ -430,8 +430,9 @@ public final class LocalRedisCluster implements AutoCloseable {
       if (target == null) {
         throw new IllegalStateException(to + " is not a master");
       }
+      int owner = ownerPort(any, slot);
       for (ClusterNode node : view) {
-        if (node.isMaster() && !node.isUnhealthy() && owns(node, slot)) {
+        if (node.isMaster() && !node.isUnhealthy() && node.port() == owner) {
           source = node;
         }
       }
@@ -470,19 +471,15 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
   }
 
-  private static boolean owns(ClusterNode node, int slot) {
-    try (Jedis jedis = connect(HOST, node.port())) {
-      for (Object range : (List<?>) jedis.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "SLOTS")) {
-        List<?> r = (List<?>) range;
-        long from = (Long) r.get(0);
-        long to = (Long) r.get(1);
-        int port = ((Long) ((List<?>) r.get(2)).get(1)).intValue();
-        if (slot >= from && slot <= to) {
-          return port == node.port();
-        }
+  /** The port of the master that owns {@code slot}, as {@code CLUSTER SLOTS} on {@code node} says; -1 for none. */
+  private static int ownerPort(Jedis node, int slot) {
+    for (Object range : (List<?>) node.sendCommand(redis.clients.jedis.Protocol.Command.CLUSTER, "SLOTS")) {
+      List<?> r = (List<?>) range;
+      if (slot >= (Long) r.get(0) && slot <= (Long) r.get(1)) {
+        return ((Long) ((List<?>) r.get(2)).get(1)).intValue();
       }
     }
-    return false;
+    return -1;
   }
 
   /** Whether {@link #close()} was called (or the shutdown hook ran). */
