@@ -98,8 +98,15 @@ final class SingleFlight<V> {
 
   /** Takes the lease and loads, or waits for the holder's value; loads alone once the wait is over. */
   private V attempt(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
-    Held held = take(k);
+    byte[] token = newToken();
+    CacheStore.Lease lease = store.lease(k, token, leaseMillis);
+    Held held = lease == CacheStore.Lease.HELD ? hold(k, token) : null;
     if (held == null) {
+      V present = stored.get(); // refused: stored meanwhile, or another attempt loads it
+      if (present != null || lease == CacheStore.Lease.STORED) {
+        // stored (one this JVM cannot read, such as a class it does not have, is loaded here, as without a lease)
+        return present != null ? present : loadAndStore.get();
+      }
       List<V> found = new ArrayList<>(1);
       held = awaitStoredOrTake(k, () -> {
         V value = stored.get();
@@ -110,8 +117,7 @@ final class SingleFlight<V> {
       }
     }
     try {
-      V value = stored.get(); // the previous holder may have stored it just before the lease was free
-      return value != null ? value : loadAndStore.get();
+      return loadAndStore.get(); // the lease is only given while the entry is absent: no read first
     } finally {
       held.close();
     }
@@ -132,7 +138,7 @@ final class SingleFlight<V> {
       renewals.execute(() -> {
         if (!done.get()) {
           try {
-            if (store.lease(k, token, leaseMillis) && !done.get()) {
+            if (store.lease(k, token, leaseMillis) == CacheStore.Lease.HELD && !done.get()) {
               renewLater();
             }
           } catch (RuntimeException e) {
@@ -156,10 +162,15 @@ final class SingleFlight<V> {
 
   /** Takes the lease of {@code k} for one attempt; null when another attempt (in this JVM or another) holds it. */
   Held take(byte[] k) {
-    byte[] token = (owner + ":" + attemptsMade.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
-    if (!store.lease(k, token, leaseMillis)) {
-      return null;
-    }
+    byte[] token = newToken();
+    return store.lease(k, token, leaseMillis) == CacheStore.Lease.HELD ? hold(k, token) : null;
+  }
+
+  private byte[] newToken() {
+    return (owner + ":" + attemptsMade.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private Held hold(byte[] k, byte[] token) {
     Held held = new Held(k, token);
     held.renewLater();
     return held;

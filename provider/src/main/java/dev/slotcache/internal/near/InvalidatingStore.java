@@ -132,7 +132,7 @@ public final class InvalidatingStore implements CacheStore {
   }
 
   @Override
-  public boolean lease(byte[] key, byte[] owner, long millis) {
+  public Lease lease(byte[] key, byte[] owner, long millis) {
     return store.lease(key, owner, millis);
   }
 

@@ -111,11 +111,21 @@ public interface CacheStore {
 
   // ---------------------------------------------------------------- load leases
 
+  /** What {@link #lease} found. */
+  enum Lease {
+    /** The owner holds the lease now. */
+    HELD,
+    /** Another owner holds it. */
+    TAKEN,
+    /** The key is stored: nothing to load, no lease given. */
+    STORED
+  }
+
   /**
-   * Takes (or, held by {@code owner} already, extends) the load lease of a key for {@code millis}: true when
-   * {@code owner} holds it now. The lease lives in the key's slot and expires by itself.
+   * Takes (or, held by {@code owner} already, extends) the load lease of a key for {@code millis}, unless the key is
+   * stored. The lease lives in the key's slot and expires by itself.
    */
-  boolean lease(byte[] key, byte[] owner, long millis);
+  Lease lease(byte[] key, byte[] owner, long millis);
 
   /** Gives the lease back, if {@code owner} still holds it. */
   void releaseLease(byte[] key, byte[] owner);

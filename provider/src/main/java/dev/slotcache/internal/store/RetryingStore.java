@@ -73,7 +73,7 @@ public final class RetryingStore implements CacheStore {
   }
 
   @Override
-  public boolean lease(byte[] key, byte[] owner, long millis) {
+  public Lease lease(byte[] key, byte[] owner, long millis) {
     return retry(Repeat.ALWAYS, () -> store.lease(key, owner, millis));
   }
 

@@ -209,9 +209,12 @@ public class SegmentStore implements CacheStore {
   }
 
   @Override
-  public boolean lease(byte[] key, byte[] owner, long millis) {
-    return ((Long) eval("lease", Script.LEASE, layout.leaseKey(key), owner,
-        Long.toString(millis).getBytes(StandardCharsets.US_ASCII))) == 1L;
+  public Lease lease(byte[] key, byte[] owner, long millis) {
+    byte[] leaseKey = layout.leaseKey(key);
+    List<byte[]> keys = List.of(leaseKey, layout.redisKey(key));
+    List<byte[]> args = List.of(owner, Long.toString(millis).getBytes(StandardCharsets.US_ASCII));
+    long found = (Long) call("lease", leaseKey, client -> RedisCalls.evalsha(client, Script.LEASE, keys, args));
+    return found == 1 ? Lease.HELD : found == 2 ? Lease.STORED : Lease.TAKEN;
   }
 
   @Override
