@@ -79,8 +79,8 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
         reads, TtlWrites.of(expiry, store),
         ConditionalWrites.of(new ConditionalWrites.Parts<>(store, expiry, values, writer, invokeRetries),
             cacheWriter != null), writer,
-        cacheWriter != null, loader, events, statistics, mbeans, invocations);
-    return readThrough ? new LoadingSlotcacheCache<>(parts, flights) : new SlotcacheCache<>(parts);
+        cacheWriter != null, loader, events, statistics, mbeans, invocations, flights);
+    return readThrough ? new LoadingSlotcacheCache<>(parts) : new SlotcacheCache<>(parts);
   }
 
   /**

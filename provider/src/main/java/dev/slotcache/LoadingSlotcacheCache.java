@@ -11,11 +11,8 @@ import java.util.Map;
  */
 final class LoadingSlotcacheCache<K, V> extends SlotcacheCache<K, V> {
 
-  private final SingleFlight<V> flights;
-
-  LoadingSlotcacheCache(CacheParts<K, V> parts, SingleFlight<V> flights) {
+  LoadingSlotcacheCache(CacheParts<K, V> parts) {
     super(parts);
-    this.flights = java.util.Objects.requireNonNull(flights, "flights");
   }
 
   /** Loads once across every JVM sharing the cache ({@link SingleFlight}); every caller gets the stored value. */
@@ -27,14 +24,13 @@ final class LoadingSlotcacheCache<K, V> extends SlotcacheCache<K, V> {
     });
   }
 
+  /** Loads the misses once across every JVM sharing the cache ({@link #loadOnce}). */
   @Override
   void missedAll(List<K> missing, Map<K, V> result) {
-    Map<K, V> loaded = loader.loadAll(missing);
-    for (K key : missing) {
-      V value = loaded == null ? null : loaded.get(key);
-      if (value != null) {
-        storeLoaded(key, values.encodeKey(key), value);
-        result.put(key, value);
+    List<V> found = loadOnce(missing);
+    for (int i = 0; i < missing.size(); i++) {
+      if (found.get(i) != null) {
+        result.put(missing.get(i), found.get(i));
       }
     }
   }

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 import javax.cache.integration.CacheLoaderException;
@@ -78,6 +81,109 @@ final class SingleFlight<V> {
     }
   }
 
+  /**
+   * The values of encoded keys {@code ks} (null where none), each stored or loaded once as by {@link #load}, the
+   * leases of a batch taken and given back together. {@code stored} reads the values at some positions of
+   * {@code ks} (null: none); {@code loadAndStore} loads values for some positions and returns what is stored then.
+   * Positions this JVM loads already wait for those loads; the rest are leased: the held ones loaded at once (one
+   * {@code loadAll}), the ones another JVM loads waited for, then taken as their leases come free.
+   */
+  List<V> loadAll(List<byte[]> ks, Function<List<Integer>, List<V>> stored,
+      Function<List<Integer>, List<V>> loadAndStore) {
+    List<V> out = new ArrayList<>(java.util.Collections.nCopies(ks.size(), null));
+    List<Integer> mine = new ArrayList<>();
+    List<CompletableFuture<V>> mineDone = new ArrayList<>();
+    Map<Integer, CompletableFuture<V>> theirs = new LinkedHashMap<>();
+    for (int i = 0; i < ks.size(); i++) {
+      CompletableFuture<V> attempt = new CompletableFuture<>();
+      CompletableFuture<V> running = attempts.putIfAbsent(ByteBuffer.wrap(ks.get(i)), attempt);
+      if (running == null) {
+        mine.add(i);
+        mineDone.add(attempt);
+      } else {
+        theirs.put(i, running);
+      }
+    }
+    try {
+      attemptAll(ks, mine, stored, loadAndStore, out);
+      for (int j = 0; j < mine.size(); j++) {
+        mineDone.get(j).complete(out.get(mine.get(j)));
+      }
+    } catch (RuntimeException | Error e) {
+      mineDone.forEach(attempt -> attempt.completeExceptionally(e));
+      throw e;
+    } finally {
+      for (int j = 0; j < mine.size(); j++) {
+        attempts.remove(ByteBuffer.wrap(ks.get(mine.get(j))), mineDone.get(j));
+      }
+    }
+    theirs.forEach((i, running) -> out.set(i, awaitLocal(running)));
+    return out;
+  }
+
+  /** {@link #attempt} for the positions {@code todo} of {@code ks}, into {@code out}. */
+  private void attemptAll(List<byte[]> ks, List<Integer> todo, Function<List<Integer>, List<V>> stored,
+      Function<List<Integer>, List<V>> loadAndStore, List<V> out) {
+    long deadline = System.nanoTime() + waitNanos;
+    List<Integer> waiting = todo;
+    for (long poll = 0; !waiting.isEmpty(); poll = Math.min(LAST_POLL_MILLIS, Math.max(FIRST_POLL_MILLIS, poll * 2))) {
+      if (poll > 0) {
+        sleep(poll);
+        waiting = fill(waiting, stored.apply(waiting), out);
+        if (waiting.isEmpty()) {
+          return;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          fill(waiting, loadAndStore.apply(waiting), out); // waited long enough: load alone
+          return;
+        }
+      }
+      byte[] token = newToken();
+      List<CacheStore.Lease> leases = store.leaseAll(positions(ks, waiting), token, leaseMillis, true);
+      List<Integer> held = new ArrayList<>();
+      List<Integer> storedNow = new ArrayList<>();
+      List<Integer> taken = new ArrayList<>();
+      for (int j = 0; j < waiting.size(); j++) {
+        CacheStore.Lease lease = leases.get(j);
+        (lease == CacheStore.Lease.HELD ? held : lease == CacheStore.Lease.STORED ? storedNow : taken)
+            .add(waiting.get(j));
+      }
+      // stored meanwhile: read (one this JVM cannot read, such as a class it does not have, is loaded here)
+      held.addAll(storedNow.isEmpty() ? List.of() : fill(storedNow, stored.apply(storedNow), out));
+      if (!held.isEmpty()) {
+        Held lease = hold(positions(ks, held), token, true);
+        try {
+          fill(held, loadAndStore.apply(held), out);
+        } finally {
+          lease.close();
+        }
+      }
+      waiting = taken;
+    }
+  }
+
+  /** Puts {@code found} (values at {@code at}) into {@code out}; the positions still without a value. */
+  private List<Integer> fill(List<Integer> at, List<V> found, List<V> out) {
+    List<Integer> without = new ArrayList<>();
+    for (int j = 0; j < at.size(); j++) {
+      if (found.get(j) != null) {
+        out.set(at.get(j), found.get(j));
+      } else {
+        without.add(at.get(j));
+      }
+    }
+    return without;
+  }
+
+  /** The keys at positions {@code at} of {@code ks}. */
+  static List<byte[]> positions(List<byte[]> ks, List<Integer> at) {
+    List<byte[]> keys = new ArrayList<>(at.size());
+    for (int i : at) {
+      keys.add(ks.get(i));
+    }
+    return keys;
+  }
+
   private V awaitLocal(CompletableFuture<V> running) {
     try {
       return running.get(waitNanos + TimeUnit.MILLISECONDS.toNanos(leaseMillis), TimeUnit.NANOSECONDS);
@@ -99,8 +205,8 @@ final class SingleFlight<V> {
   /** Takes the lease and loads, or waits for the holder's value; loads alone once the wait is over. */
   private V attempt(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
     byte[] token = newToken();
-    CacheStore.Lease lease = store.lease(k, token, leaseMillis);
-    Held held = lease == CacheStore.Lease.HELD ? hold(k, token) : null;
+    CacheStore.Lease lease = store.lease(k, token, leaseMillis, true);
+    Held held = lease == CacheStore.Lease.HELD ? hold(List.of(k), token, true) : null;
     if (held == null) {
       V present = stored.get(); // refused: stored meanwhile, or another attempt loads it
       if (present != null || lease == CacheStore.Lease.STORED) {
@@ -123,22 +229,27 @@ final class SingleFlight<V> {
     }
   }
 
-  /** A load lease one attempt holds: renewed every third of its life until closed, then given back. */
+  /**
+   * The leases one attempt holds (load leases, or write sections): renewed every third of their life until closed,
+   * then given back.
+   */
   final class Held implements AutoCloseable {
-    private final byte[] k;
+    private final List<byte[]> keys;
     private final byte[] token;
+    private final boolean whileAbsent;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    private Held(byte[] k, byte[] token) {
-      this.k = k;
+    private Held(List<byte[]> keys, byte[] token, boolean whileAbsent) {
+      this.keys = keys;
       this.token = token;
+      this.whileAbsent = whileAbsent;
     }
 
     private void renewLater() {
       renewals.execute(() -> {
         if (!done.get()) {
           try {
-            if (store.lease(k, token, leaseMillis) == CacheStore.Lease.HELD && !done.get()) {
+            if (renew() && !done.get()) {
               renewLater();
             }
           } catch (RuntimeException e) {
@@ -148,12 +259,24 @@ final class SingleFlight<V> {
       });
     }
 
-    /** Gives the lease back; if Redis does not answer, it expires by itself within one lease. */
+    /** Extends the leases; false once none is held any more (each key stored, or its lease lost). */
+    private boolean renew() {
+      if (keys.size() == 1) {
+        return store.lease(keys.get(0), token, leaseMillis, whileAbsent) == CacheStore.Lease.HELD;
+      }
+      return store.leaseAll(keys, token, leaseMillis, whileAbsent).contains(CacheStore.Lease.HELD);
+    }
+
+    /** Gives the leases back; if Redis does not answer, they expire by themselves within one lease. */
     @Override
     public void close() {
       done.set(true);
       try {
-        store.releaseLease(k, token);
+        if (keys.size() == 1) {
+          store.releaseLease(keys.get(0), token);
+        } else {
+          store.releaseLeases(keys, token);
+        }
       } catch (RuntimeException e) {
         // the work under the lease is done and reported; the lease lapses on its own
       }
@@ -163,15 +286,15 @@ final class SingleFlight<V> {
   /** Takes the lease of {@code k} for one attempt; null when another attempt (in this JVM or another) holds it. */
   Held take(byte[] k) {
     byte[] token = newToken();
-    return store.lease(k, token, leaseMillis) == CacheStore.Lease.HELD ? hold(k, token) : null;
+    return store.lease(k, token, leaseMillis, true) == CacheStore.Lease.HELD ? hold(List.of(k), token, true) : null;
   }
 
   private byte[] newToken() {
     return (owner + ":" + attemptsMade.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
   }
 
-  private Held hold(byte[] k, byte[] token) {
-    Held held = new Held(k, token);
+  private Held hold(List<byte[]> keys, byte[] token, boolean whileAbsent) {
+    Held held = new Held(keys, token, whileAbsent);
     held.renewLater();
     return held;
   }

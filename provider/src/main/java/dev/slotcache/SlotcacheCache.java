@@ -73,6 +73,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   final CacheStatistics statistics;
   private final CacheMBeans mbeans;
   private final Invocations<K, V> invocations;
+  final SingleFlight<V> flights;
   private final Runnable removeEveryEntry;
   private volatile ExecutorService loads;
   private volatile boolean closed;
@@ -94,6 +95,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     this.statistics = requireNonNull(parts.statistics(), "statistics");
     this.mbeans = requireNonNull(parts.mbeans(), "mbeans");
     this.invocations = requireNonNull(parts.invocations(), "invocations");
+    this.flights = requireNonNull(parts.flights(), "flights");
     // With a writer, every removed key must reach it; without one a bulk removal can clear slot by slot.
     this.removeEveryEntry = parts.writesThrough() ? this::removeEveryKey : this::clearUnlessObserved;
     events.bind(this);
@@ -187,6 +189,20 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     return value;
   }
 
+  /** The values under {@code ks} (null where none), applying the access TTL on each hit. */
+  private List<V> readAll(List<byte[]> ks) {
+    List<byte[]> records = ks.isEmpty() ? List.of() : reads.readAll(ks);
+    List<V> found = new ArrayList<>(ks.size());
+    for (int i = 0; i < ks.size(); i++) {
+      V value = values.decode(ks.get(i), records.get(i));
+      if (value != null) {
+        reads.hit(ks.get(i));
+      }
+      found.add(value);
+    }
+    return found;
+  }
+
   /** What a {@code get} returns for a missing key: nothing here; read-through loads it. */
   V missed(K key, byte[] k) {
     return null;
@@ -215,13 +231,11 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
           encoded.add(k);
         }
       }
-      List<byte[]> records = encoded.isEmpty() ? List.of() : reads.readAll(encoded);
+      List<V> found = readAll(encoded);
       List<K> missing = new ArrayList<>();
       for (int i = 0; i < keyList.size(); i++) {
-        V value = values.decode(encoded.get(i), records.get(i));
-        if (value != null) {
-          result.put(keyList.get(i), value);
-          reads.hit(encoded.get(i));
+        if (found.get(i) != null) {
+          result.put(keyList.get(i), found.get(i));
         } else {
           missing.add(keyList.get(i));
         }
@@ -235,6 +249,39 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     } finally {
       statistics.getTime(start);
     }
+  }
+
+  /**
+   * Loads {@code missing} once across every JVM sharing the cache ({@link SingleFlight#loadAll}): one
+   * {@code loadAll} for the keys whose leases this call holds, the stored value for each key another call loaded.
+   * The values stored, in the order of {@code missing} (null where the loader gave none).
+   */
+  final List<V> loadOnce(List<K> missing) {
+    List<byte[]> ks = new ArrayList<>(missing.size());
+    for (K key : missing) {
+      ks.add(values.encodeKey(key));
+    }
+    return flights.loadAll(ks, at -> {
+      List<byte[]> keys = SingleFlight.positions(ks, at);
+      List<byte[]> records = store.getAll(keys);
+      List<V> found = new ArrayList<>(at.size());
+      for (int j = 0; j < at.size(); j++) {
+        found.add(values.decode(keys.get(j), records.get(j)));
+      }
+      return found;
+    }, at -> {
+      List<K> keys = new ArrayList<>(at.size());
+      for (int i : at) {
+        keys.add(missing.get(i));
+      }
+      Map<K, V> loaded = loader.loadAll(keys);
+      List<V> stored = new ArrayList<>(at.size());
+      for (int i : at) {
+        V value = loaded == null ? null : loaded.get(missing.get(i));
+        stored.add(value == null ? null : storeLoaded(missing.get(i), ks.get(i), value));
+      }
+      return stored;
+    });
   }
 
   /** Stores a loaded value as a creation (the writer is not called for loads). */
@@ -611,18 +658,16 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     List<K> keyList = new ArrayList<>(keys);
     loadExecutor().execute(() -> {
       try {
-        List<K> toLoad = new ArrayList<>();
-        for (K key : keyList) {
-          if (replaceExistingValues || !containsKey(key)) {
-            toLoad.add(key);
+        if (replaceExistingValues) {
+          Map<K, V> loaded = loader.loadAll(keyList);
+          for (K key : keyList) {
+            V value = loaded == null ? null : loaded.get(key);
+            if (value != null) {
+              storeReloaded(key, value);
+            }
           }
-        }
-        Map<K, V> loaded = toLoad.isEmpty() ? Map.of() : loader.loadAll(toLoad);
-        for (K key : toLoad) {
-          V value = loaded == null ? null : loaded.get(key);
-          if (value != null) {
-            storeLoadedValue(key, value, replaceExistingValues);
-          }
+        } else {
+          loadOnce(absent(keyList)); // a key stored meanwhile, or loaded by another caller, is not loaded again
         }
         if (completionListener != null) {
           completionListener.onCompletion();
@@ -635,13 +680,25 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     });
   }
 
-  /** A value loadAll loaded: replacing what is there (when asked) or as a creation. */
-  private void storeLoadedValue(K key, V value, boolean replaceExistingValues) {
-    byte[] k = values.encodeKey(key);
-    if (!replaceExistingValues) {
-      storeLoaded(key, k, value);
-      return;
+  /** The keys of {@code keys} that are not stored (one batched read). */
+  private List<K> absent(List<K> keys) {
+    List<byte[]> ks = new ArrayList<>(keys.size());
+    for (K key : keys) {
+      ks.add(values.encodeKey(key));
     }
+    List<byte[]> records = store.getAll(ks);
+    List<K> absent = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      if (records.get(i) == null) {
+        absent.add(keys.get(i));
+      }
+    }
+    return absent;
+  }
+
+  /** A value loadAll loaded to replace what is there. */
+  private void storeReloaded(K key, V value) {
+    byte[] k = values.encodeKey(key);
     TtlWrites.Written written = writes.write(k, values.encodeRecord(key, value), true);
     if (written.stored()) {
       fireWritten(key, value, values.decodeQuietly(written.old()));

@@ -132,8 +132,18 @@ public final class InvalidatingStore implements CacheStore {
   }
 
   @Override
-  public Lease lease(byte[] key, byte[] owner, long millis) {
-    return store.lease(key, owner, millis);
+  public Lease lease(byte[] key, byte[] owner, long millis, boolean whileAbsent) {
+    return store.lease(key, owner, millis, whileAbsent);
+  }
+
+  @Override
+  public List<Lease> leaseAll(List<byte[]> keys, byte[] owner, long millis, boolean whileAbsent) {
+    return store.leaseAll(keys, owner, millis, whileAbsent);
+  }
+
+  @Override
+  public void releaseLeases(List<byte[]> keys, byte[] owner) {
+    store.releaseLeases(keys, owner);
   }
 
   @Override

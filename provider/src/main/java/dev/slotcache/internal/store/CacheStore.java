@@ -109,7 +109,7 @@ public interface CacheStore {
   /** Deletes the key only while it holds exactly {@code bytes}: removes undecodable data without racing a writer. */
   boolean deleteIfSame(byte[] key, byte[] bytes);
 
-  // ---------------------------------------------------------------- load leases
+  // ---------------------------------------------------------------- leases
 
   /** What {@link #lease} found. */
   enum Lease {
@@ -117,18 +117,26 @@ public interface CacheStore {
     HELD,
     /** Another owner holds it. */
     TAKEN,
-    /** The key is stored: nothing to load, no lease given. */
+    /** The key is stored: nothing to load, no lease given (only for a lease taken {@code whileAbsent}). */
     STORED
   }
 
   /**
-   * Takes (or, held by {@code owner} already, extends) the load lease of a key for {@code millis}, unless the key is
-   * stored. The lease lives in the key's slot and expires by itself.
+   * Takes (or, held by {@code owner} already, extends) the lease of a key for {@code millis}: a load lease
+   * ({@code whileAbsent}: not given while the key is stored) or the key's exclusive write section (given either way).
+   * Both are one lease key in the entry's own slot, so a load and a write section exclude each other; it expires by
+   * itself.
    */
-  Lease lease(byte[] key, byte[] owner, long millis);
+  Lease lease(byte[] key, byte[] owner, long millis, boolean whileAbsent);
 
   /** Gives the lease back, if {@code owner} still holds it. */
   void releaseLease(byte[] key, byte[] owner);
+
+  /** {@link #lease} for many keys, one pipeline per master; the answers in the order of {@code keys}. */
+  List<Lease> leaseAll(List<byte[]> keys, byte[] owner, long millis, boolean whileAbsent);
+
+  /** {@link #releaseLease} for many keys, one pipeline per master. */
+  void releaseLeases(List<byte[]> keys, byte[] owner);
 
   // ---------------------------------------------------------------- batches
 

@@ -73,8 +73,21 @@ public final class RetryingStore implements CacheStore {
   }
 
   @Override
-  public Lease lease(byte[] key, byte[] owner, long millis) {
-    return retry(Repeat.ALWAYS, () -> store.lease(key, owner, millis));
+  public Lease lease(byte[] key, byte[] owner, long millis, boolean whileAbsent) {
+    return retry(Repeat.ALWAYS, () -> store.lease(key, owner, millis, whileAbsent));
+  }
+
+  @Override
+  public List<Lease> leaseAll(List<byte[]> keys, byte[] owner, long millis, boolean whileAbsent) {
+    return retry(Repeat.ALWAYS, () -> store.leaseAll(keys, owner, millis, whileAbsent));
+  }
+
+  @Override
+  public void releaseLeases(List<byte[]> keys, byte[] owner) {
+    retry(Repeat.ALWAYS, () -> {
+      store.releaseLeases(keys, owner);
+      return null;
+    });
   }
 
   @Override

@@ -90,15 +90,16 @@ final class Script {
       + "return {v, redis.call('PTTL', KEYS[1])}\n");
 
   /**
-   * Takes the load lease KEYS[1] of entry KEYS[2] for owner ARGV[1] for ARGV[2] ms, or extends it when that owner
-   * holds it already (so a retry after a lost reply is safe). Returns 1 when the owner holds it, 0 when someone else
-   * does, 2 when the entry is stored already (nothing left to load).
+   * Takes the lease KEYS[1] of entry KEYS[2] for owner ARGV[1] for ARGV[2] ms, or extends it when that owner holds it
+   * already (so a retry after a lost reply is safe). With ARGV[3] = 1 (a load lease) it is not given while the entry
+   * is stored. Returns 1 when the owner holds it, 0 when someone else does, 2 when the entry is stored already
+   * (nothing left to load).
    */
   static final Script LEASE = new Script(""
       + "local holder = redis.call('GET', KEYS[1])\n"
       + "if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end\n"
       + "if holder then return 0 end\n"
-      + "if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end\n"
+      + "if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 2 end\n"
       + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
       + "return 1\n");
 }

@@ -209,17 +209,25 @@ public class SegmentStore implements CacheStore {
   }
 
   @Override
-  public Lease lease(byte[] key, byte[] owner, long millis) {
-    byte[] leaseKey = layout.leaseKey(key);
-    List<byte[]> keys = List.of(leaseKey, layout.redisKey(key));
-    List<byte[]> args = List.of(owner, Long.toString(millis).getBytes(StandardCharsets.US_ASCII));
-    long found = (Long) call("lease", leaseKey, client -> RedisCalls.evalsha(client, Script.LEASE, keys, args));
-    return found == 1 ? Lease.HELD : found == 2 ? Lease.STORED : Lease.TAKEN;
+  public Lease lease(byte[] key, byte[] owner, long millis, boolean whileAbsent) {
+    List<byte[]> keys = Leases.keys(layout, key);
+    List<byte[]> args = Leases.args(owner, millis, whileAbsent);
+    return Leases.lease(call("lease", keys.get(0), client -> RedisCalls.evalsha(client, Script.LEASE, keys, args)));
   }
 
   @Override
   public void releaseLease(byte[] key, byte[] owner) {
     eval("lease", Script.DELETE_IF_SAME, layout.leaseKey(key), owner);
+  }
+
+  @Override
+  public List<Lease> leaseAll(List<byte[]> keys, byte[] owner, long millis, boolean whileAbsent) {
+    return Leases.leaseAll(fanOut, layout, keys, Leases.args(owner, millis, whileAbsent));
+  }
+
+  @Override
+  public void releaseLeases(List<byte[]> keys, byte[] owner) {
+    Leases.releaseAll(fanOut, layout, keys, owner);
   }
 
   @Override

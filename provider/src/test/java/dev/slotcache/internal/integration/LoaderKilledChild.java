@@ -11,8 +11,9 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.integration.CacheLoader;
 
 /**
- * The child JVM of {@link SingleFlightTest}: opens the cache on the namespace given, misses {@code k}, and prints
- * {@code LOADING} from inside a loader that never finishes — holding the load lease until it is killed.
+ * The child JVM of {@link SingleFlightTest}: opens the cache on the namespace given, misses {@code k} by the operation
+ * given ({@code get}, {@code getAll} or {@code invoke}), and prints {@code LOADING} from inside a loader (or processor)
+ * that never finishes — holding the load lease until it is killed.
  */
 public final class LoaderKilledChild {
 
@@ -23,6 +24,10 @@ public final class LoaderKilledChild {
   public static final class Hanging implements CacheLoader<String, String>, java.io.Serializable {
     @Override
     public String load(String key) {
+      return hang();
+    }
+
+    static String hang() {
       System.out.println("LOADING");
       System.out.flush();
       try {
@@ -35,7 +40,7 @@ public final class LoaderKilledChild {
 
     @Override
     public Map<String, String> loadAll(Iterable<? extends String> keys) {
-      throw new UnsupportedOperationException();
+      return Map.of("k", hang());
     }
   }
 
@@ -47,6 +52,13 @@ public final class LoaderKilledChild {
     Cache<String, String> cache = manager.createCache("killed", new MutableConfiguration<String, String>()
         .setTypes(String.class, String.class).setReadThrough(true)
         .setCacheLoaderFactory(FactoryBuilder.factoryOf(Hanging.class)));
-    cache.get("k");
+    switch (args[1]) {
+      case "get" -> cache.get("k");
+      case "getAll" -> cache.getAll(java.util.Set.of("k"));
+      default -> cache.invoke("k", (entry, arguments) -> {
+        entry.setValue(Hanging.hang());
+        return null;
+      });
+    }
   }
 }

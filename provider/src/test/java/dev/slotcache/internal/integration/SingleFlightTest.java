@@ -55,7 +55,18 @@ class SingleFlightTest extends ClusterTest {
     @Override
     public Map<String, String> loadAll(Iterable<? extends String> keys) {
       Map<String, String> all = new java.util.HashMap<>();
-      keys.forEach(key -> all.put(key, load(key)));
+      keys.forEach(key -> {
+        LOADS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        all.put(key, key + "@" + UUID.randomUUID());
+      });
+      try {
+        Thread.sleep(200); // one query for the batch
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (failing) {
+        throw new IllegalStateException("the database is down");
+      }
       return all;
     }
   }
@@ -106,10 +117,86 @@ class SingleFlightTest extends ClusterTest {
   }
 
   @Test
-  void theLoadingJvmKilledMidLoad_holdsUpTheOthersAtMostOneLease() throws Exception {
+  void getAll_loadsEachColdKeyOnceAcrossTwoJvms_andEveryCallerGetsTheStoredValue() throws Exception {
+    SlowLoader.LOADS.clear();
+    SlowLoader.failing = false;
+    Cache<String, String> first = manager.createCache("batches", readThrough());
+    Cache<String, String> second = secondJvm(clusterUri(namespace)).createCache("batches", readThrough());
+    Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+    assertEquals(List.of(), runBatches(first, second, seen, Cache::getAll));
+    for (int i = 0; i < KEYS; i++) {
+      String key = "k" + i;
+      assertEquals(1, SlowLoader.LOADS.get(key).get(), "loads of " + key);
+      assertEquals(Set.of(first.get(key)), seen.get(key), "every caller got the stored value of " + key);
+    }
+  }
+
+  @Test
+  void getAll_withAFailingLoader_failsEveryCaller_andLoadsAtMostOncePerJvm() throws Exception {
+    SlowLoader.LOADS.clear();
+    SlowLoader.failing = true;
+    try {
+      Cache<String, String> first = manager.createCache("failingBatches", readThrough());
+      Cache<String, String> second = secondJvm(clusterUri(namespace)).createCache("failingBatches", readThrough());
+      List<Throwable> failures = runBatches(first, second, new ConcurrentHashMap<>(), Cache::getAll);
+      assertEquals(THREADS_PER_MANAGER * 2, failures.size(), "every caller fails, none hangs");
+      for (Throwable failure : failures) {
+        assertTrue(failure instanceof CacheLoaderException, String.valueOf(failure));
+      }
+      for (int i = 0; i < KEYS; i++) {
+        int loads = SlowLoader.LOADS.get("k" + i).get();
+        assertTrue(loads >= 1 && loads <= 2, "loads of k" + i + ": " + loads + " (at most once per JVM)");
+      }
+    } finally {
+      SlowLoader.failing = false;
+    }
+  }
+
+  @Test
+  void loadAll_loadsEachAbsentKeyOnceAcrossTwoJvms() throws Exception {
+    SlowLoader.LOADS.clear();
+    SlowLoader.failing = false;
+    Cache<String, String> first = manager.createCache("preloaded", readThrough());
+    Cache<String, String> second = secondJvm(clusterUri(namespace)).createCache("preloaded", readThrough());
+    assertEquals(List.of(), runBatches(first, second, new ConcurrentHashMap<>(), (cache, keys) -> {
+      javax.cache.integration.CompletionListenerFuture done = new javax.cache.integration.CompletionListenerFuture();
+      cache.loadAll(keys, false, done);
+      try {
+        done.get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return Map.of();
+    }));
+    for (int i = 0; i < KEYS; i++) {
+      assertEquals(1, SlowLoader.LOADS.get("k" + i).get(), "loads of k" + i);
+      assertTrue(first.get("k" + i).startsWith("k" + i + "@"));
+    }
+  }
+
+  @Test
+  void theLoadingJvmKilledMidGet_holdsUpTheOthersAtMostOneLease() throws Exception {
+    killedMidLoad("get");
+  }
+
+  @Test
+  void theLoadingJvmKilledMidGetAll_holdsUpTheOthersAtMostOneLease() throws Exception {
+    killedMidLoad("getAll");
+  }
+
+  @Test
+  void theLoadingJvmKilledMidInvoke_holdsUpTheOthersAtMostOneLease() throws Exception {
+    killedMidLoad("invoke");
+  }
+
+  /**
+   * A child JVM takes the lease of {@code k} by {@code operation} and is killed while loading; this JVM's same
+   * operation waits for the dead holder's lease to lapse (not longer), then loads once.
+   */
+  private void killedMidLoad(String operation) throws Exception {
     Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), LoaderKilledChild.class.getName(),
-        clusterUri(namespace).toString()).redirectErrorStream(true).start();
+        clusterUri(namespace).toString(), operation).redirectErrorStream(true).start();
     try {
       java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
           java.nio.charset.StandardCharsets.UTF_8));
@@ -124,7 +211,11 @@ class SingleFlightTest extends ClusterTest {
       Cache<String, String> cache = here.createCache("killed", readThrough()); // adopts the child's recorded cache
       child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       long killedAt = System.nanoTime();
-      String value = cache.get("k");
+      String value = switch (operation) {
+        case "get" -> cache.get("k");
+        case "getAll" -> cache.getAll(Set.of("k")).get("k");
+        default -> cache.invoke("k", new LoadIfMissing());
+      };
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
       assertTrue(value.startsWith("k@"), value);
       assertEquals(1, SlowLoader.LOADS.get("k").get(), "loaded once here");
@@ -165,6 +256,45 @@ class SingleFlightTest extends ClusterTest {
       assertEquals(1, SlowLoader.LOADS.get(key).get(), "processor loads of " + key);
       assertEquals(Set.of(first.get(key)), seen.get(key), "every caller got the stored value");
     }
+  }
+
+  /**
+   * 8 threads per cache, all starting at once, each making {@code batch} once on 5 of the keys (a window starting at
+   * its own number, so that every key is in several threads' batches, in both JVMs); returns what failed.
+   */
+  private static List<Throwable> runBatches(Cache<String, String> first, Cache<String, String> second,
+      Map<String, Set<String>> seen,
+      java.util.function.BiFunction<Cache<String, String>, Set<String>, Map<String, String>> batch) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS_PER_MANAGER * 2);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<?>> calls = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      for (int t = 0; t < THREADS_PER_MANAGER * 2; t++) {
+        Cache<String, String> cache = t % 2 == 0 ? first : second;
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < 5; i++) {
+          keys.add("k" + (t + i) % KEYS);
+        }
+        calls.add(pool.submit(() -> {
+          start.await();
+          try {
+            batch.apply(cache, keys).forEach((key, value) ->
+                seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(value));
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> call : calls) {
+        call.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return failures;
   }
 
   /** 8 threads per cache, all starting at once, each getting every key; returns what failed. */
