@@ -88,6 +88,13 @@ final class CacheConfigurations {
     if (effective.getNearCacheMaxTtl() == null) {
       effective.setNearCacheMaxTtl(settings.valueForCache(cacheName, SlotcacheSettings.NEAR_CACHE_MAX_TTL));
     }
+    Double refreshAhead = settings.valueForCache(cacheName, SlotcacheSettings.REFRESH_AHEAD);
+    if (effective.getRefreshAhead() == null && refreshAhead != null) {
+      effective.setRefreshAhead(refreshAhead);
+    }
+    if (effective.getSingleFlight() == null) {
+      effective.setSingleFlight(settings.valueForCache(cacheName, SlotcacheSettings.SINGLE_FLIGHT));
+    }
     Factory<ExpiryPolicy> declared = declaredExpiry(cacheName);
     if (declared != null && isDefaultExpiry(effective.getExpiryPolicyFactory())) {
       effective.setExpiryPolicyFactory(declared);

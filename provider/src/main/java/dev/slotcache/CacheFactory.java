@@ -51,9 +51,6 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
         configuration.getMaxTtl());
     EntryValues<K, V> values = new EntryValues<>(name, codec, remote, configuration.getKeyType(),
         configuration.getValueType(), maxValueBytes, classLoader);
-    NearTier<K, V> near = nearTier(name, configuration, expiryPolicy, expiry, remote, values, nearCacheChosen);
-    CacheStore store = near == null ? remote : new InvalidatingStore(remote, near);
-    ReadPath reads = near == null ? ReadPath.of(expiry, store) : new NearReadPath(expiry, store, near);
     CacheWriter<? super K, ? super V> cacheWriter = configuration.isWriteThrough()
         && configuration.getCacheWriterFactory() != null ? configuration.getCacheWriterFactory().create() : null;
     WriteThrough<K, V> writer = cacheWriter == null ? WriteThrough.disabled()
@@ -64,7 +61,17 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
     boolean readThrough = configuration.isReadThrough() && loader != null;
     Function<K, V> processorLoads = readThrough ? loader::load : key -> null;
 
+    long refreshWindow = refreshWindow(name, configuration, expiry, readThrough);
+    NearTier<K, V> near = nearTier(name, configuration, expiryPolicy, expiry, remote, values, nearCacheChosen,
+        refreshWindow);
+    CacheStore store = near == null ? remote : new InvalidatingStore(remote, near);
     EventDispatcher<K, V> events = new EventDispatcher<>(name, SlotcacheCache.remoteSink(owner, name, codec));
+    boolean loadsOnce = !Boolean.FALSE.equals(configuration.getSingleFlight());
+    SingleFlight<V> flights = new SingleFlight<>(name, store, owner.nodeId(), loadLease, loadWait, loadsOnce);
+    RefreshAhead<K, V> refresher = refreshWindow == 0 ? null
+        : new RefreshAhead<>(name, store, values, expiry, events, loader, flights, refreshWindow);
+    ReadPath reads = near != null ? new NearReadPath(expiry, store, near, refresher)
+        : refresher != null ? new ReadPath.Refreshing(expiry, store, refresher) : ReadPath.of(expiry, store);
     CacheStatistics statistics = new CacheStatistics();
     CacheConfigurationBean configurationBean = new CacheConfigurationBean(() -> {
       synchronized (configuration) {
@@ -72,15 +79,44 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
       }
     });
     CacheMBeans mbeans = new CacheMBeans(owner.uri(), name, statistics, configurationBean);
-    SingleFlight<V> flights = new SingleFlight<>(name, store, owner.nodeId(), loadLease, loadWait);
+    KeyQueues queues = new KeyQueues(loadWait);
+    // With a writer every write of a key runs in its exclusive section: the writer sees each applied change once.
+    WriteSections sections = cacheWriter == null ? WriteSections.none() : WriteSections.exclusive(queues, flights);
     Invocations<K, V> invocations = new Invocations<>(store, values, expiry, events, statistics, writer,
-        processorLoads, invokeRetries, retryTime, cacheWriter == null && loader == null, flights);
+        processorLoads, invokeRetries, retryTime, cacheWriter == null && loader == null, flights,
+        cacheWriter == null ? WriteSections.local(queues) : sections, cacheWriter == null && loadsOnce);
     CacheParts<K, V> parts = new CacheParts<>(name, owner, configuration, store, values, expiryPolicy, expiry,
         reads, TtlWrites.of(expiry, store),
         ConditionalWrites.of(new ConditionalWrites.Parts<>(store, expiry, values, writer, invokeRetries),
             cacheWriter != null), writer,
-        cacheWriter != null, loader, events, statistics, mbeans, invocations, flights);
+        cacheWriter != null, loader, events, statistics, mbeans, invocations, flights, sections);
     return readThrough ? new LoadingSlotcacheCache<>(parts) : new SlotcacheCache<>(parts);
+  }
+
+  /**
+   * The TTL left at which a read refreshes an entry early (refresh-ahead), or 0 for none: when none is configured,
+   * or it cannot work for the cache (no loader to reload with, no TTL to measure, or a policy that renews TTLs on
+   * reads), which is logged.
+   */
+  private static long refreshWindow(String name, SlotcacheConfiguration<?, ?> configuration, ExpiryDecisions expiry,
+      boolean readThrough) {
+    Double fraction = configuration.getRefreshAhead();
+    if (fraction == null) {
+      return 0;
+    }
+    long ttl = expiry.nominalCreation();
+    String unable = !readThrough ? "it is not read-through (a refresh reloads with its CacheLoader)"
+        : expiry.accessMayChangeTtl() ? "its expiry policy may renew a TTL on reads; use a creation or modification "
+            + "expiry policy"
+        : ttl <= 0 ? "its entries get no TTL to refresh before" : null;
+    if (unable != null) {
+      LOG.info("cache '{}': refresh-ahead {} has no effect: {}", name, fraction, unable);
+      return 0;
+    }
+    long window = Math.max(1, Math.round((1 - fraction) * ttl));
+    LOG.info("cache '{}': entries read with less than {} ms of their {} ms TTL left are reloaded early", name, window,
+        ttl);
+    return window;
   }
 
   /**
@@ -88,7 +124,8 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
    * (a hit in memory would skip that), which is logged.
    */
   private <K, V> NearTier<K, V> nearTier(String name, SlotcacheConfiguration<K, V> configuration,
-      ExpiryPolicy expiryPolicy, ExpiryDecisions expiry, CacheStore store, EntryValues<K, V> values, boolean chosen) {
+      ExpiryPolicy expiryPolicy, ExpiryDecisions expiry, CacheStore store, EntryValues<K, V> values, boolean chosen,
+      long refreshWindow) {
     Integer maxEntries = configuration.getNearCacheMaxEntries();
     if (maxEntries == null || maxEntries == 0) {
       return null;
@@ -109,6 +146,6 @@ record CacheFactory(CacheOwner owner, Codec codec, ClassLoader classLoader, int 
     LOG.info("cache '{}': near cache of up to {} entries in this JVM, each kept at most {} (and never past its TTL)",
         name, maxEntries, maxTtl);
     return new NearTier<>(owner.uri(), store.layout(), owner.tracking(), maxEntries, maxTtl,
-        values::decodeKey, values::decodeQuietly);
+        values::decodeKey, values::decodeQuietly, refreshWindow);
   }
 }

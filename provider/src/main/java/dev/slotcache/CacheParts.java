@@ -17,10 +17,11 @@ import javax.cache.expiry.ExpiryPolicy;
  * @param loader      the configured loader (for {@code loadAll} and read-through), or null
  * @param writesThrough whether a writer is configured (bulk removals then go key by key)
  * @param flights     the load leases: one load per key at a time across every JVM
+ * @param sections    how the writes of a key take turns (exclusive across JVMs with a writer)
  */
 record CacheParts<K, V>(String name, CacheOwner owner, SlotcacheConfiguration<K, V> configuration, CacheStore store,
     EntryValues<K, V> values, ExpiryPolicy expiryPolicy, ExpiryDecisions expiry, ReadPath reads, TtlWrites writes,
     ConditionalWrites<K, V> conditionals, WriteThrough<K, V> writer, boolean writesThrough, ReadThrough<K, V> loader,
     EventDispatcher<K, V> events, CacheStatistics statistics, CacheMBeans mbeans, Invocations<K, V> invocations,
-    SingleFlight<V> flights) {
+    SingleFlight<V> flights, WriteSections sections) {
 }

@@ -45,15 +45,21 @@ final class Invocations<K, V> {
   private final Duration retryTime;
   private final boolean batched;
   private final SingleFlight<?> flights;
+  private final WriteSections turns;
+  private final boolean leaseMissing;
 
   /**
    * @param loader  read-through for a processor's {@code getValue()} on a missing entry (returns null if none)
    * @param batched whether invokeAll may batch (no writer and no loader follow each entry)
    * @param flights the load leases that let one processor at a time create a missing entry
+   * @param turns   how invocations of one key take turns: queued in this JVM, and with a writer also exclusive
+   *                across JVMs (the writer then sees each applied change once)
+   * @param leaseMissing whether a processor on a missing entry takes the key's load lease (not needed, and not
+   *                possible, inside an exclusive turn, which holds that lease already)
    */
   Invocations(CacheStore store, EntryValues<K, V> values, ExpiryDecisions expiry, EventDispatcher<K, V> events,
       CacheStatistics statistics, WriteThrough<K, V> writer, Function<K, V> loader, int retries, Duration retryTime,
-      boolean batched, SingleFlight<?> flights) {
+      boolean batched, SingleFlight<?> flights, WriteSections turns, boolean leaseMissing) {
     this.store = requireNonNull(store, "store");
     this.values = requireNonNull(values, "values");
     this.expiry = requireNonNull(expiry, "expiry");
@@ -65,6 +71,8 @@ final class Invocations<K, V> {
     this.retryTime = requireNonNull(retryTime, "retryTime");
     this.batched = batched;
     this.flights = requireNonNull(flights, "flights");
+    this.turns = requireNonNull(turns, "turns");
+    this.leaseMissing = leaseMissing;
   }
 
   /** invokeAll: batched where nothing follows each entry, else one invocation per key. */
@@ -75,6 +83,10 @@ final class Invocations<K, V> {
   }
 
   <T> T invoke(K key, byte[] k, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    return turns.run(k, () -> invokeInTurn(key, k, entryProcessor, arguments));
+  }
+
+  private <T> T invokeInTurn(K key, byte[] k, EntryProcessor<K, V, T> entryProcessor, Object[] arguments) {
     long deadline = System.nanoTime() + retryTime.toNanos();
     // Commits whose reply was lost. One may still be applied later (its bytes can sit unread on a frozen node),
     // so every later read checks all of them, not just the last.
@@ -83,7 +95,7 @@ final class Invocations<K, V> {
     // On a missing entry the processor runs under the key's load lease: one creator at a time in all JVMs, the
     // others wait for its value and then run on it (what Spring's @Cacheable(sync = true) relies on).
     SingleFlight<?>.Held lease = null;
-    boolean waited = false;
+    boolean waited = !leaseMissing;
     boolean waitNow = false;
     try {
       for (int failures = 0; ; ) {

@@ -14,11 +14,16 @@ import java.util.List;
 final class NearReadPath extends ReadPath {
 
   private final NearTier<?, ?> near;
+  private final RefreshAhead<?, ?> refresher;
 
-  /** Reads through {@code store} into {@code near}, which starts receiving invalidations now. */
-  NearReadPath(ExpiryDecisions expiry, CacheStore store, NearTier<?, ?> near) {
+  /**
+   * Reads through {@code store} into {@code near}, which starts receiving invalidations now; tells
+   * {@code refresher} (null: none) the TTL each read found.
+   */
+  NearReadPath(ExpiryDecisions expiry, CacheStore store, NearTier<?, ?> near, RefreshAhead<?, ?> refresher) {
     super(expiry, store);
     this.near = near.open();
+    this.refresher = refresher;
   }
 
   @Override
@@ -26,7 +31,7 @@ final class NearReadPath extends ReadPath {
     NearTier.Stamp stamp = near.stamp(k);
     CacheStore.Timed read = store.getTimed(k);
     near.fill(k, stamp, read);
-    return read == null ? null : read.record();
+    return timed(k, read);
   }
 
   @Override
@@ -40,9 +45,19 @@ final class NearReadPath extends ReadPath {
     for (int i = 0; i < keys.size(); i++) {
       CacheStore.Timed read = reads.get(i);
       near.fill(keys.get(i), stamps.get(i), read);
-      records.add(read == null ? null : read.record());
+      records.add(timed(keys.get(i), read));
     }
     return records;
+  }
+
+  private byte[] timed(byte[] k, CacheStore.Timed read) {
+    if (read == null) {
+      return null;
+    }
+    if (refresher != null) {
+      refresher.read(k, read.ttlMillis());
+    }
+    return read.record();
   }
 
   @Override
@@ -53,6 +68,9 @@ final class NearReadPath extends ReadPath {
   @Override
   void close() {
     near.close();
+    if (refresher != null) {
+      refresher.close();
+    }
   }
 
   @Override

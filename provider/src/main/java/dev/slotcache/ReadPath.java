@@ -85,4 +85,50 @@ abstract class ReadPath {
       store.expire(k, expiry.access());
     }
   }
+
+  /**
+   * Early refresh without a near cache: each record comes with its remaining TTL, which {@link RefreshAhead} is told.
+   * Only for policies under which a read changes no TTL (the refresh measures the TTL a write gave).
+   */
+  static final class Refreshing extends ReadPath {
+    private final RefreshAhead<?, ?> refresher;
+
+    Refreshing(ExpiryDecisions expiry, CacheStore store, RefreshAhead<?, ?> refresher) {
+      super(expiry, store);
+      this.refresher = refresher;
+    }
+
+    @Override
+    byte[] read(byte[] k) {
+      return told(k, store.getTimed(k));
+    }
+
+    @Override
+    List<byte[]> readAll(List<byte[]> keys) {
+      List<CacheStore.Timed> reads = store.getAllTimed(keys);
+      List<byte[]> records = new java.util.ArrayList<>(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        records.add(told(keys.get(i), reads.get(i)));
+      }
+      return records;
+    }
+
+    private byte[] told(byte[] k, CacheStore.Timed read) {
+      if (read == null) {
+        return null;
+      }
+      refresher.read(k, read.ttlMillis());
+      return read.record();
+    }
+
+    @Override
+    void hit(byte[] k) {
+      // a read changes no TTL under the policies early refresh is allowed with
+    }
+
+    @Override
+    void close() {
+      refresher.close();
+    }
+  }
 }

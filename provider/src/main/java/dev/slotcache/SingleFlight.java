@@ -40,6 +40,7 @@ final class SingleFlight<V> {
   private static final long FIRST_POLL_MILLIS = 2;
   private static final long LAST_POLL_MILLIS = 50;
 
+  private final boolean loadsOnce;
   private final String cacheName;
   private final CacheStore store;
   private final String owner;
@@ -49,7 +50,9 @@ final class SingleFlight<V> {
   private final ConcurrentHashMap<ByteBuffer, CompletableFuture<V>> attempts = new ConcurrentHashMap<>();
   private final Executor renewals;
 
-  SingleFlight(String cacheName, CacheStore store, String nodeId, Duration lease, Duration wait) {
+  /** @param loadsOnce whether loads go through leases ({@code single-flight}); write sections always do */
+  SingleFlight(String cacheName, CacheStore store, String nodeId, Duration lease, Duration wait, boolean loadsOnce) {
+    this.loadsOnce = loadsOnce;
     this.cacheName = cacheName;
     this.store = store;
     this.owner = nodeId + "/" + UUID.randomUUID();
@@ -63,6 +66,9 @@ final class SingleFlight<V> {
    * reads the stored value (null: none); {@code loadAndStore} loads one and returns what is stored then.
    */
   V load(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
+    if (!loadsOnce) {
+      return loadAndStore.get();
+    }
     ByteBuffer id = ByteBuffer.wrap(k);
     CompletableFuture<V> mine = new CompletableFuture<>();
     CompletableFuture<V> running = attempts.putIfAbsent(id, mine);
@@ -90,6 +96,13 @@ final class SingleFlight<V> {
    */
   List<V> loadAll(List<byte[]> ks, Function<List<Integer>, List<V>> stored,
       Function<List<Integer>, List<V>> loadAndStore) {
+    if (!loadsOnce) {
+      List<Integer> all = new ArrayList<>(ks.size());
+      for (int i = 0; i < ks.size(); i++) {
+        all.add(i);
+      }
+      return loadAndStore.apply(all);
+    }
     List<V> out = new ArrayList<>(java.util.Collections.nCopies(ks.size(), null));
     List<Integer> mine = new ArrayList<>();
     List<CompletableFuture<V>> mineDone = new ArrayList<>();
@@ -175,13 +188,13 @@ final class SingleFlight<V> {
     return without;
   }
 
-  /** The keys at positions {@code at} of {@code ks}. */
-  static List<byte[]> positions(List<byte[]> ks, List<Integer> at) {
-    List<byte[]> keys = new ArrayList<>(at.size());
+  /** The elements at positions {@code at} of {@code all}. */
+  static <T> List<T> positions(List<T> all, List<Integer> at) {
+    List<T> some = new ArrayList<>(at.size());
     for (int i : at) {
-      keys.add(ks.get(i));
+      some.add(all.get(i));
     }
-    return keys;
+    return some;
   }
 
   private V awaitLocal(CompletableFuture<V> running) {
@@ -314,6 +327,74 @@ final class SingleFlight<V> {
       if (held != null || System.nanoTime() - deadline >= 0) {
         return held;
       }
+    }
+  }
+
+  /**
+   * Runs {@code work} in the write section of encoded key {@code k}: the key's lease, taken whether the entry is
+   * stored or not, so that no other write of the key (in any JVM that writes through) and no load runs meanwhile.
+   * Waits for it at most {@code single-flight.wait}; then fails with nothing written.
+   */
+  <T> T exclusive(byte[] k, Supplier<T> work) {
+    return exclusiveAll(List.of(k), work);
+  }
+
+  /** Runs {@code work} in the write section of {@code k} if it is free now; false (not run) when it is taken. */
+  boolean tryExclusive(byte[] k, Runnable work) {
+    byte[] token = newToken();
+    if (store.lease(k, token, leaseMillis, false) != CacheStore.Lease.HELD) {
+      return false;
+    }
+    Held section = hold(List.of(k), token, false);
+    try {
+      work.run();
+      return true;
+    } finally {
+      section.close();
+    }
+  }
+
+  /**
+   * {@link #exclusive} for many keys at once: all their sections or none (a batch holding some while waiting for
+   * the rest could wait for another batch waiting for it), retried until all are held.
+   */
+  <T> T exclusiveAll(List<byte[]> ks, Supplier<T> work) {
+    if (ks.isEmpty()) {
+      return work.get();
+    }
+    long deadline = System.nanoTime() + waitNanos;
+    for (long poll = FIRST_POLL_MILLIS; ; poll = Math.min(LAST_POLL_MILLIS, poll * 2)) {
+      byte[] token = newToken();
+      List<byte[]> held = new ArrayList<>(ks.size());
+      if (ks.size() == 1) {
+        if (store.lease(ks.get(0), token, leaseMillis, false) == CacheStore.Lease.HELD) {
+          held.add(ks.get(0));
+        }
+      } else {
+        List<CacheStore.Lease> leases = store.leaseAll(ks, token, leaseMillis, false);
+        for (int i = 0; i < ks.size(); i++) {
+          if (leases.get(i) == CacheStore.Lease.HELD) {
+            held.add(ks.get(i));
+          }
+        }
+      }
+      Held section = held.isEmpty() ? null : hold(held, token, false);
+      if (held.size() == ks.size()) {
+        try {
+          return work.get();
+        } finally {
+          section.close();
+        }
+      }
+      if (section != null) {
+        section.close(); // some held by others: give these back, try again for all
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new CacheException("cache '" + cacheName + "': another write or load of the same key held it for "
+            + "longer than slotcache.single-flight.wait (" + TimeUnit.NANOSECONDS.toMillis(waitNanos)
+            + " ms); nothing was written");
+      }
+      sleep(poll + java.util.concurrent.ThreadLocalRandom.current().nextLong(poll + 1));
     }
   }
 

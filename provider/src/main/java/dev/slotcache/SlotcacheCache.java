@@ -74,6 +74,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   private final CacheMBeans mbeans;
   private final Invocations<K, V> invocations;
   final SingleFlight<V> flights;
+  private final WriteSections sections;
   private final Runnable removeEveryEntry;
   private volatile ExecutorService loads;
   private volatile boolean closed;
@@ -98,6 +99,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     this.flights = requireNonNull(parts.flights(), "flights");
     // With a writer, every removed key must reach it; without one a bulk removal can clear slot by slot.
     this.removeEveryEntry = parts.writesThrough() ? this::removeEveryKey : this::clearUnlessObserved;
+    this.sections = requireNonNull(parts.sections(), "sections");
     events.bind(this);
     for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
@@ -234,11 +236,12 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
       List<V> found = readAll(encoded);
       List<K> missing = new ArrayList<>();
       for (int i = 0; i < keyList.size(); i++) {
-        if (found.get(i) != null) {
-          result.put(keyList.get(i), found.get(i));
-        } else {
+        V value = found.get(i);
+        if (value == null) {
           missing.add(keyList.get(i));
+          continue;
         }
+        result.put(keyList.get(i), value);
       }
       statistics.hits(result.size());
       statistics.misses(missing.size());
@@ -257,10 +260,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
    * The values stored, in the order of {@code missing} (null where the loader gave none).
    */
   final List<V> loadOnce(List<K> missing) {
-    List<byte[]> ks = new ArrayList<>(missing.size());
-    for (K key : missing) {
-      ks.add(values.encodeKey(key));
-    }
+    List<byte[]> ks = encodeKeys(missing);
     return flights.loadAll(ks, at -> {
       List<byte[]> keys = SingleFlight.positions(ks, at);
       List<byte[]> records = store.getAll(keys);
@@ -270,11 +270,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
       }
       return found;
     }, at -> {
-      List<K> keys = new ArrayList<>(at.size());
-      for (int i : at) {
-        keys.add(missing.get(i));
-      }
-      Map<K, V> loaded = loader.loadAll(keys);
+      Map<K, V> loaded = loader.loadAll(SingleFlight.positions(missing, at));
       List<V> stored = new ArrayList<>(at.size());
       for (int i : at) {
         V value = loaded == null ? null : loaded.get(missing.get(i));
@@ -340,8 +336,10 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNotClosed();
     byte[] k = values.encodeKey(key);
     byte[] record = values.encodeRecord(key, value);
-    writer.write(key, value);
-    return writes.write(k, record, returnOld);
+    return sections.run(k, () -> {
+      writer.write(key, value);
+      return writes.write(k, record, returnOld);
+    });
   }
 
   private void fireWritten(K key, V value, V old) {
@@ -371,6 +369,15 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
       values.checkValue(entry.getValue());
     }
     long start = statistics.start();
+    sections.runAll(() -> encodeKeys(map.keySet()), () -> {
+      putThrough(map);
+      return null;
+    });
+    statistics.putTime(start);
+  }
+
+  /** putAll's writer and store part: the writer's batch, then what it wrote, with statistics and events. */
+  private void putThrough(Map<? extends K, ? extends V> map) {
     WriteThrough.Batch<K> batch = writer.writeAll(map);
     Map<K, V> toStore = WriteThrough.only(map, batch.done());
     List<K> keyList = new ArrayList<>(toStore.size());
@@ -395,7 +402,6 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
         }
       }
     }
-    statistics.putTime(start);
     if (batch.failure() != null) {
       throw batch.failure();
     }
@@ -407,7 +413,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     byte[] k = values.encodeKey(key);
     byte[] record = values.encodeRecord(key, value);
     long start = statistics.start();
-    ConditionalWrites.Created created = conditionals.putIfAbsent(key, value, k, record);
+    ConditionalWrites.Created created = sections.run(k, () -> conditionals.putIfAbsent(key, value, k, record));
     countRead(!created.applied());
     if (created.applied() && created.ttl() != Ttl.EXPIRE_NOW) {
       statistics.puts(1);
@@ -436,8 +442,10 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   private byte[] deleteThrough(K key, boolean returnOld) {
     requireNotClosed();
     byte[] k = values.encodeKey(key);
-    writer.delete(key);
-    return store.remove(k, returnOld);
+    return sections.run(k, () -> {
+      writer.delete(key);
+      return store.remove(k, returnOld);
+    });
   }
 
   private void fireRemoved(K key, V old) {
@@ -481,7 +489,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     values.checkValue(oldValue);
     byte[] record = replacing ? values.encodeRecord(key, newValue) : null;
     long start = statistics.start();
-    Outcome outcome = conditionals.replaceIfEqual(key, k, oldValue, newValue, record);
+    Outcome outcome = sections.run(k, () -> conditionals.replaceIfEqual(key, k, oldValue, newValue, record));
     countRead(outcome != Outcome.ABSENT);
     if (outcome != Outcome.APPLIED) {
       return false;
@@ -522,7 +530,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     byte[] record = values.encodeRecord(key, value);
     long start = statistics.start();
     boolean needOld = returnOld || events.listensTo(EventType.UPDATED);
-    byte[] old = conditionals.replace(key, value, k, record, needOld);
+    byte[] old = sections.run(k, () -> conditionals.replace(key, value, k, record, needOld));
     V previous = needOld ? values.decodeQuietly(old) : null;
     if (old == null || returnOld && previous == null) {
       statistics.misses(1);
@@ -552,16 +560,29 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   private void removeKeys(Collection<? extends K> keys) {
     long start = statistics.start();
-    WriteThrough.Batch<K> batch = writer.deleteAll(keys);
-    List<K> keyList = new ArrayList<>(WriteThrough.only(keys, batch.done()));
-    List<byte[]> encoded = new ArrayList<>(keyList.size());
-    for (K key : keyList) {
+    sections.runAll(() -> encodeKeys(keys), () -> {
+      removeThrough(keys);
+      return null;
+    });
+    statistics.removeTime(start);
+  }
+
+  private List<byte[]> encodeKeys(Collection<? extends K> keys) {
+    List<byte[]> encoded = new ArrayList<>(keys.size());
+    for (K key : keys) {
       encoded.add(values.encodeKey(key));
     }
+    return encoded;
+  }
+
+  /** removeAll's writer and store part: the writer's batch, then what it deleted, with statistics and events. */
+  private void removeThrough(Collection<? extends K> keys) {
+    WriteThrough.Batch<K> batch = writer.deleteAll(keys);
+    List<K> keyList = new ArrayList<>(WriteThrough.only(keys, batch.done()));
+    List<byte[]> encoded = encodeKeys(keyList);
     boolean needOld = events.listensTo(EventType.REMOVED);
     List<byte[]> olds = needOld ? store.getAll(encoded) : null;
     statistics.removals(store.removeAll(encoded));
-    statistics.removeTime(start);
     if (needOld) {
       for (int i = 0; i < keyList.size(); i++) {
         fireRemoved(keyList.get(i), values.decodeQuietly(olds.get(i)));
@@ -633,10 +654,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
     requireNonNull(keys, "keys");
     requireNonNull(entryProcessor, "entryProcessor");
     List<K> keyList = new ArrayList<>(keys);
-    List<byte[]> encoded = new ArrayList<>(keyList.size());
-    for (K key : keyList) {
-      encoded.add(values.encodeKey(key));
-    }
+    List<byte[]> encoded = encodeKeys(keyList);
     return invocations.invokeAll(keyList, encoded, entryProcessor, arguments);
   }
 
@@ -682,10 +700,7 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
 
   /** The keys of {@code keys} that are not stored (one batched read). */
   private List<K> absent(List<K> keys) {
-    List<byte[]> ks = new ArrayList<>(keys.size());
-    for (K key : keys) {
-      ks.add(values.encodeKey(key));
-    }
+    List<byte[]> ks = encodeKeys(keys);
     List<byte[]> records = store.getAll(ks);
     List<K> absent = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {

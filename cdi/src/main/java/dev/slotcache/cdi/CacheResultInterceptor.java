@@ -11,6 +11,11 @@ import javax.cache.annotation.GeneratedCacheKey;
  * {@link CacheResult}: returns the cached value of the call's key when there is one (unless {@code skipGet});
  * else rethrows the exception cached for the key, when an {@code exceptionCacheName} is set; else runs the method
  * and caches a non-null result, or caches the exception it throws when the exception rules say so.
+ *
+ * <p>On a Slotcache cache with {@code single-flight} on (the default) a miss runs the method once across every JVM
+ * at a time: through {@code Cache.invoke} with a processor that runs it only while the entry is missing, which
+ * Slotcache runs for one caller of a key at a time in the whole cluster; the others then get the cached result (or
+ * the exception cached meanwhile). A method that fails leaves the next caller to run it.
  */
 @CacheResult
 @Interceptor
@@ -36,6 +41,9 @@ class CacheResultInterceptor extends CacheInterceptor<CacheResult> {
         throw Rethrow.asException(thrown);
       }
     }
+    if (!method.annotation().skipGet() && SingleFlightCaches.loadOnce(cache)) {
+      return once(context, cache, exceptions, key, method);
+    }
     Object result;
     try {
       result = context.proceed();
@@ -49,5 +57,47 @@ class CacheResultInterceptor extends CacheInterceptor<CacheResult> {
       cache.put(key, result);
     }
     return result;
+  }
+
+  /** The method run inside {@code invoke} on a missing entry: once per key across the cluster at a time. */
+  private static Object once(InvocationContext context, Cache<Object, Object> cache, Cache<Object, Object> exceptions,
+      GeneratedCacheKey key, CacheMethod<CacheResult> method) throws Exception {
+    try {
+      return cache.invoke(key, (entry, arguments) -> {
+        if (entry.exists()) {
+          return entry.getValue(); // another caller's result, stored while this one waited
+        }
+        if (exceptions != null && exceptions.get(key) instanceof Throwable thrown) {
+          throw new MethodFailed(thrown, true);
+        }
+        Object result;
+        try {
+          result = context.proceed();
+        } catch (Exception e) {
+          throw new MethodFailed(e, false);
+        }
+        if (result != null) {
+          entry.setValue(result);
+        }
+        return result;
+      });
+    } catch (MethodFailed failed) {
+      Throwable thrown = failed.getCause();
+      if (!failed.cached && exceptions != null && method.appliesTo(thrown)) {
+        Rethrow.keepingOriginal(thrown, () -> exceptions.put(key, thrown));
+      }
+      throw Rethrow.asException(thrown);
+    }
+  }
+
+  /** Carries the method's exception (or one cached meanwhile) out of the processor, unchanged. */
+  private static final class MethodFailed extends javax.cache.processor.EntryProcessorException {
+    private static final long serialVersionUID = 1L;
+    final boolean cached;
+
+    MethodFailed(Throwable cause, boolean cached) {
+      super(cause);
+      this.cached = cached;
+    }
   }
 }

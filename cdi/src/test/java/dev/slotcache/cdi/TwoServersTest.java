@@ -13,6 +13,7 @@ import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.util.Properties;
 import java.util.UUID;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -149,16 +150,26 @@ class TwoServersTest {
    * producer would; it is closed with the container.
    */
   public static final class Server implements Extension {
+    private final String namespace;
     private final String clientName;
+    private final Properties properties;
 
     Server(String clientName) {
+      this(NAMESPACE, clientName, new Properties());
+    }
+
+    /** The same on {@code namespace}, with the manager's {@code properties} (its settings). */
+    Server(String namespace, String clientName, Properties properties) {
+      this.namespace = namespace;
       this.clientName = clientName;
+      this.properties = properties;
     }
 
     void addCacheManager(@Observes AfterBeanDiscovery event) {
-      URI uri = URI.create(clusterUri + "/" + NAMESPACE + "?client-name=" + clientName);
+      URI uri = URI.create(clusterUri + "/" + namespace + "?client-name=" + clientName);
       event.addBean().types(CacheManager.class, Object.class).scope(ApplicationScoped.class)
-          .produceWith(beans -> Caching.getCachingProvider().getCacheManager(uri, TwoServersTest.class.getClassLoader()))
+          .produceWith(beans -> Caching.getCachingProvider().getCacheManager(uri, TwoServersTest.class.getClassLoader(),
+              properties))
           .disposeWith((manager, beans) -> manager.close());
     }
   }

@@ -22,6 +22,14 @@ final class SettingKinds {
     });
   }
 
+  /** A number between 0 and 1, both excluded (such as 0.8). */
+  static Kind<Double> fraction() {
+    return new Kind<>("a number between 0 and 1 (excluded)", " such as 0.8", false, text -> {
+      double value = Double.parseDouble(text);
+      return value > 0 && value < 1 ? value : null;
+    });
+  }
+
   static Kind<Boolean> trueOrFalse() {
     return new Kind<>("true or false", "", false, text -> {
       String v = text.toLowerCase(Locale.ROOT);

@@ -23,6 +23,8 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Duration maxTtl;
   private Integer nearCacheMaxEntries;
   private Duration nearCacheMaxTtl;
+  private Boolean singleFlight;
+  private Double refreshAhead;
 
   public SlotcacheConfiguration() {
   }
@@ -42,6 +44,8 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
       this.maxTtl = other.maxTtl;
       this.nearCacheMaxEntries = other.nearCacheMaxEntries;
       this.nearCacheMaxTtl = other.nearCacheMaxTtl;
+      this.singleFlight = other.singleFlight;
+      this.refreshAhead = other.refreshAhead;
     }
   }
 
@@ -131,6 +135,44 @@ public class SlotcacheConfiguration<K, V> extends MutableConfiguration<K, V> {
    */
   public SlotcacheConfiguration<K, V> setNearCacheMaxTtl(Duration maxTtl) {
     this.nearCacheMaxTtl = positiveOrNull("near cache max TTL", maxTtl);
+    return this;
+  }
+
+  /** Whether misses of the cache load once across every JVM at a time, or null for the manager's setting. */
+  public Boolean getSingleFlight() {
+    return singleFlight;
+  }
+
+  /**
+   * Loads a miss once across every JVM sharing the cache at a time (true, the default): read-through {@code get},
+   * {@code getAll} and {@code loadAll}, an {@code invoke} on a missing entry, and the {@code @CacheResult}
+   * interceptor of {@code slotcache-cdi}; the other callers wait for that value (see the README, "Stampede
+   * protection"). false: every caller loads for itself, without the lease's round trips. Only this JVM is affected.
+   */
+  public SlotcacheConfiguration<K, V> setSingleFlight(boolean singleFlight) {
+    this.singleFlight = singleFlight;
+    return this;
+  }
+
+  /** The fraction of an entry's TTL after which a read refreshes it early, or null for none (the manager's setting). */
+  public Double getRefreshAhead() {
+    return refreshAhead;
+  }
+
+  /**
+   * Refreshes entries early (refresh-ahead): a read of an entry that has lived more than {@code fraction} of its TTL
+   * returns its current value and reloads it in the background, once across every JVM sharing the cache, so that a
+   * hot entry never expires under load (see the README, "Stampede protection"). Only for a read-through cache whose
+   * expiry policy gives entries their TTL on creation or update ({@code CreatedExpiryPolicy},
+   * {@code ModifiedExpiryPolicy}); elsewhere it is logged and has no effect. Only this JVM is affected.
+   *
+   * @param fraction greater than 0 and less than 1, such as 0.8
+   */
+  public SlotcacheConfiguration<K, V> setRefreshAhead(double fraction) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException("refresh-ahead must be greater than 0 and less than 1, was " + fraction);
+    }
+    this.refreshAhead = fraction;
     return this;
   }
 }

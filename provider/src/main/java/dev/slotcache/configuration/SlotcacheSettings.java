@@ -5,6 +5,7 @@ import static dev.slotcache.configuration.SettingKinds.classPatterns;
 import static dev.slotcache.configuration.SettingKinds.clientName;
 import static dev.slotcache.configuration.SettingKinds.clusterUri;
 import static dev.slotcache.configuration.SettingKinds.duration;
+import static dev.slotcache.configuration.SettingKinds.fraction;
 import static dev.slotcache.configuration.SettingKinds.secretText;
 import static dev.slotcache.configuration.SettingKinds.text;
 import static dev.slotcache.configuration.SettingKinds.trueOrFalse;
@@ -94,10 +95,17 @@ public final class SlotcacheSettings {
   public static final Setting<Duration> NEAR_CACHE_MAX_TTL = define("near-cache.max-ttl", Scope.MANAGER_AND_CACHE,
       duration(false), "1m",
       "Longest life of a near-cache entry whatever happens to invalidations (never longer than its TTL in Redis).");
+  public static final Setting<Double> REFRESH_AHEAD = define("refresh-ahead", Scope.MANAGER_AND_CACHE, fraction(), null,
+      "For a read-through cache with a creation or modification expiry policy: a read of an entry past this fraction of "
+      + "its TTL returns it and reloads it in the background, once across every JVM.");
+  public static final Setting<Boolean> SINGLE_FLIGHT = define("single-flight", Scope.MANAGER_AND_CACHE, trueOrFalse(),
+      "true",
+      "Whether a miss is loaded once across every JVM at a time (read-through get, getAll, loadAll; invoke on a "
+      + "missing entry; the CDI @CacheResult interceptor); false: every caller loads for itself.");
   public static final Setting<Duration> SINGLE_FLIGHT_WAIT = define("single-flight.wait", Scope.MANAGER,
       duration(false), "30s",
-      "How long a read-through miss waits for another caller's load of the same key (in any JVM) before loading "
-      + "itself.");
+      "How long a miss waits for another caller's load of the same key (in any JVM) before loading itself, and a "
+      + "write of a cache with a writer for the key's write section before it fails.");
   public static final Setting<Duration> SINGLE_FLIGHT_LEASE = define("single-flight.lease", Scope.MANAGER,
       duration(false), "5s",
       "Life of a load lease, renewed while the loader runs: a JVM that dies mid-load holds up the others this long.");

@@ -116,7 +116,8 @@ class SettingsValidationTest extends ClusterTest {
       assertTrue(setting.key().equals(SlotcacheSettings.PREFIX + setting.name()), setting.key());
     }
     assertEquals(List.of("segments", "ttl-jitter", "max-ttl", "near-cache.max-entries", "near-cache.max-ttl",
-        "expire-after-write", "expire-after-create", "expire-after-access", "statistics", "management"),
+        "refresh-ahead", "single-flight", "expire-after-write", "expire-after-create", "expire-after-access",
+        "statistics", "management"),
         SlotcacheSettings.perCacheNames());
   }
 

@@ -56,6 +56,19 @@ public final class ExpiryDecisions {
     return cap(ttl == Ttl.KEEP ? Ttl.PERSIST : ttl);
   }
 
+  /**
+   * The TTL the policy gives a new entry before any jitter (capped by max-ttl): the life an early refresh measures
+   * against; {@link Ttl#PERSIST} for none.
+   */
+  public long nominalCreation() {
+    Duration duration = ask(policy::getExpiryForCreation);
+    if (duration == null || duration.isEternal()) {
+      return cap(Ttl.PERSIST);
+    }
+    return duration.isZero() ? Ttl.EXPIRE_NOW
+        : cap(Math.max(1, duration.getTimeUnit().toMillis(duration.getDurationAmount())));
+  }
+
   /** TTL for an updated entry; {@link Ttl#KEEP} when unchanged. */
   public long update() {
     return keepOrCap(ask(policy::getExpiryForUpdate));

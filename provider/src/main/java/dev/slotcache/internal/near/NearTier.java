@@ -105,13 +105,17 @@ public final class NearTier<K, V> implements Tracking.Listener {
 
   private final LongAdder[] counts = new LongAdder[Count.values().length];
   private final NearCacheBean bean = new NearCacheBean(this);
+  private final long refreshWindowMillis;
 
   /**
    * @param keys decodes an encoded key into a key object (a copy of the caller's)
    * @param values decodes a record into a new value object, or null when it cannot be read
+   * @param refreshWindowMillis with early refresh, the TTL left at which a read refreshes an entry (0: none): an
+   *                entry leaves memory when its window starts, so that the read that refreshes it goes to Redis
    */
   public NearTier(URI managerUri, SegmentedKeyLayout layout, Tracking tracking, int maxEntries, Duration maxTtl,
-      Function<byte[], Object> keys, Function<byte[], V> values) {
+      Function<byte[], Object> keys, Function<byte[], V> values, long refreshWindowMillis) {
+    this.refreshWindowMillis = refreshWindowMillis;
     this.managerUri = Objects.requireNonNull(managerUri, "managerUri");
     this.cacheName = layout.cacheName();
     this.layout = Objects.requireNonNull(layout, "layout");
@@ -186,8 +190,12 @@ public final class NearTier<K, V> implements Tracking.Listener {
       counted(Count.REJECTED_FILLS);
       return;
     }
+    long held = read.ttlMillis() - refreshWindowMillis; // in memory until its refresh window starts
+    if (read.ttlMillis() >= 0 && held <= 0) {
+      return; // within its refresh window: read from Redis until refreshed
+    }
     long deadline = read.ttlMillis() < 0 ? NO_DEADLINE
-        : stamp.started() + Math.min(maxTtlNanos, TimeUnit.MILLISECONDS.toNanos(read.ttlMillis()));
+        : stamp.started() + Math.min(maxTtlNanos, TimeUnit.MILLISECONDS.toNanos(held));
     Object key;
     V value;
     try {

@@ -3,13 +3,10 @@ package dev.slotcache.internal.store;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.UnifiedJedis;
 
 /** Load leases and write sections ({@link Script#LEASE}) of one key or, pipelined per master, of many. */
 final class Leases {
 
-  private static final byte[] TWO_KEYS = {'2'};
   private static final byte[] LOAD = {'1'};
   private static final byte[] WRITE = {'0'};
 
@@ -34,28 +31,15 @@ final class Leases {
   static List<CacheStore.Lease> leaseAll(NodeFanOut fanOut, SegmentedKeyLayout layout, List<byte[]> keys,
       List<byte[]> args) {
     CacheStore.Lease[] results = new CacheStore.Lease[keys.size()];
-    fanOut.forEachKey("lease", keys, new NodeFanOut.KeyWork() {
+    fanOut.forEachKey("lease", keys, new ScriptPerKey(Script.LEASE) {
       @Override
-      public void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
-        commands.send(Protocol.Command.SCRIPT, SegmentStore.LOAD, Script.LEASE.source);
+      List<byte[]> keys(byte[] redisKey, int index) {
+        return List.of(layout.leaseKey(keys.get(index)), redisKey);
       }
 
       @Override
-      public void send(MasterPipelines.Commands commands, byte[] redisKey, int index) {
-        byte[][] all = new byte[4 + args.size()][];
-        all[0] = Script.LEASE.sha;
-        all[1] = TWO_KEYS;
-        all[2] = layout.leaseKey(keys.get(index));
-        all[3] = redisKey;
-        for (int i = 0; i < args.size(); i++) {
-          all[4 + i] = args.get(i);
-        }
-        commands.send(Protocol.Command.EVALSHA, all);
-      }
-
-      @Override
-      public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
-        return client.eval(Script.LEASE.source, List.of(layout.leaseKey(keys.get(index)), redisKey), args);
+      List<byte[]> args(int index) {
+        return args;
       }
 
       @Override
@@ -67,21 +51,16 @@ final class Leases {
   }
 
   static void releaseAll(NodeFanOut fanOut, SegmentedKeyLayout layout, List<byte[]> keys, byte[] owner) {
-    fanOut.forEachKey("lease", keys, new NodeFanOut.KeyWork() {
+    List<byte[]> args = List.of(owner);
+    fanOut.forEachKey("lease", keys, new ScriptPerKey(Script.DELETE_IF_SAME) {
       @Override
-      public void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
-        commands.send(Protocol.Command.SCRIPT, SegmentStore.LOAD, Script.DELETE_IF_SAME.source);
+      List<byte[]> keys(byte[] redisKey, int index) {
+        return List.of(layout.leaseKey(keys.get(index)));
       }
 
       @Override
-      public void send(MasterPipelines.Commands commands, byte[] redisKey, int index) {
-        commands.send(Protocol.Command.EVALSHA, SegmentStore.evalArgs(Script.DELETE_IF_SAME.sha,
-            layout.leaseKey(keys.get(index)), List.of(owner)));
-      }
-
-      @Override
-      public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
-        return client.eval(Script.DELETE_IF_SAME.source, List.of(layout.leaseKey(keys.get(index))), List.of(owner));
+      List<byte[]> args(int index) {
+        return args;
       }
     });
   }

@@ -270,22 +270,10 @@ public class SegmentStore implements CacheStore {
   public boolean[] compareAndSetAll(List<byte[]> keys, List<byte[]> expectedHeaders, List<byte[]> records,
       long[] ttls) {
     boolean[] applied = new boolean[keys.size()];
-    fanOut.forEachKey("invokeAll", keys, new NodeFanOut.KeyWork() {
+    fanOut.forEachKey("invokeAll", keys, new ScriptPerKey(Script.COMPARE_AND_SET) {
       @Override
-      public void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
-        commands.send(Protocol.Command.SCRIPT, LOAD, Script.COMPARE_AND_SET.source);
-      }
-
-      @Override
-      public void send(MasterPipelines.Commands commands, byte[] redisKey, int index) {
-        commands.send(Protocol.Command.EVALSHA, evalArgs(Script.COMPARE_AND_SET.sha, redisKey,
-            casArgs(expectedHeaders.get(index), records.get(index), ttls[index])));
-      }
-
-      @Override
-      public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
-        return client.eval(Script.COMPARE_AND_SET.source, List.of(redisKey),
-            casArgs(expectedHeaders.get(index), records.get(index), ttls[index]));
+      List<byte[]> args(int index) {
+        return casArgs(expectedHeaders.get(index), records.get(index), ttls[index]);
       }
 
       @Override

@@ -2,8 +2,6 @@ package dev.slotcache.internal.store;
 
 import java.util.Arrays;
 import java.util.List;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.UnifiedJedis;
 
 /** Records read with their remaining TTL ({@link Script#GET_TIMED}), as near caches fill from them. */
 final class TimedReads {
@@ -19,20 +17,10 @@ final class TimedReads {
   /** {@link Script#GET_TIMED} per key, pipelined per master. */
   static List<CacheStore.Timed> getAll(NodeFanOut fanOut, List<byte[]> keys) {
     CacheStore.Timed[] results = new CacheStore.Timed[keys.size()];
-    fanOut.forEachKey("getAll", keys, new NodeFanOut.KeyWork() {
+    fanOut.forEachKey("getAll", keys, new ScriptPerKey(Script.GET_TIMED) {
       @Override
-      public void prepare(MasterPipelines.Commands commands, byte[] firstKey) {
-        commands.send(Protocol.Command.SCRIPT, SegmentStore.LOAD, Script.GET_TIMED.source);
-      }
-
-      @Override
-      public void send(MasterPipelines.Commands commands, byte[] redisKey, int index) {
-        commands.send(Protocol.Command.EVALSHA, SegmentStore.evalArgs(Script.GET_TIMED.sha, redisKey, List.of()));
-      }
-
-      @Override
-      public Object alone(UnifiedJedis client, byte[] redisKey, int index) {
-        return client.eval(Script.GET_TIMED.source, List.of(redisKey), List.of());
+      List<byte[]> args(int index) {
+        return List.of();
       }
 
       @Override

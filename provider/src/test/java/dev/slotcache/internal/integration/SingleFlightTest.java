@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slotcache.ClusterTest;
+import dev.slotcache.testkit.Crowd;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
@@ -95,15 +93,33 @@ class SingleFlightTest extends ClusterTest {
   }
 
   @Test
+  void singleFlightOff_letsEveryCallerLoad() throws Exception {
+    SlowLoader.LOADS.clear();
+    SlowLoader.failing = false;
+    MutableConfiguration<String, String> eachLoads = new dev.slotcache.configuration.SlotcacheConfiguration<>(
+        readThrough()).setSingleFlight(false);
+    Cache<String, String> first = manager.createCache("each", eachLoads);
+    Cache<String, String> second = secondJvm(clusterUri(namespace)).createCache("each", eachLoads);
+    assertEquals(List.of(), run(first, second, new ConcurrentHashMap<>()));
+    int loads = SlowLoader.LOADS.get("k0").get();
+    assertTrue(loads > 2, "loads of k0: " + loads + " (every caller that missed loads)");
+  }
+
+  @Test
   void aFailingLoader_failsEveryCaller_andIsCalledOncePerJvm() throws Exception {
+    failingLoader("failing", KEYS * THREADS_PER_MANAGER * 2,
+        (first, second) -> run(first, second, new ConcurrentHashMap<>()));
+  }
+
+  /** Two JVMs' crowd on a failing loader: {@code callers} failures, each a CacheLoaderException; a load per JVM. */
+  private void failingLoader(String cacheName, int callers, TwoJvmCrowd crowd) throws Exception {
     SlowLoader.LOADS.clear();
     SlowLoader.failing = true;
     try {
-      Cache<String, String> first = manager.createCache("failing", readThrough());
+      Cache<String, String> first = manager.createCache(cacheName, readThrough());
       CacheManager otherJvm = secondJvm(clusterUri(namespace));
-      Cache<String, String> second = otherJvm.createCache("failing", readThrough());
-      List<Throwable> failures = run(first, second, new ConcurrentHashMap<>());
-      assertEquals(KEYS * THREADS_PER_MANAGER * 2, failures.size(), "every caller fails, none hangs");
+      List<Throwable> failures = crowd.run(first, otherJvm.createCache(cacheName, readThrough()));
+      assertEquals(callers, failures.size(), "every caller fails, none hangs");
       for (Throwable failure : failures) {
         assertTrue(failure instanceof CacheLoaderException, String.valueOf(failure));
       }
@@ -116,14 +132,26 @@ class SingleFlightTest extends ClusterTest {
     }
   }
 
-  @Test
-  void getAll_loadsEachColdKeyOnceAcrossTwoJvms_andEveryCallerGetsTheStoredValue() throws Exception {
+  /** A crowd on the same cache of two JVMs; what failed. */
+  @FunctionalInterface
+  private interface TwoJvmCrowd {
+    List<Throwable> run(Cache<String, String> first, Cache<String, String> second) throws Exception;
+  }
+
+  /** A new read-through cache on the slow loader, as two JVMs open it; the loader's counts reset. */
+  private List<Cache<String, String>> coldInTwoJvms(String name) {
     SlowLoader.LOADS.clear();
     SlowLoader.failing = false;
-    Cache<String, String> first = manager.createCache("batches", readThrough());
-    Cache<String, String> second = secondJvm(clusterUri(namespace)).createCache("batches", readThrough());
+    return List.of(manager.createCache(name, readThrough()),
+        secondJvm(clusterUri(namespace)).createCache(name, readThrough()));
+  }
+
+  @Test
+  void getAll_loadsEachColdKeyOnceAcrossTwoJvms_andEveryCallerGetsTheStoredValue() throws Exception {
+    List<Cache<String, String>> caches = coldInTwoJvms("batches");
+    Cache<String, String> first = caches.get(0);
     Map<String, Set<String>> seen = new ConcurrentHashMap<>();
-    assertEquals(List.of(), runBatches(first, second, seen, Cache::getAll));
+    assertEquals(List.of(), runBatches(first, caches.get(1), seen, Cache::getAll));
     for (int i = 0; i < KEYS; i++) {
       String key = "k" + i;
       assertEquals(1, SlowLoader.LOADS.get(key).get(), "loads of " + key);
@@ -133,32 +161,15 @@ class SingleFlightTest extends ClusterTest {
 
   @Test
   void getAll_withAFailingLoader_failsEveryCaller_andLoadsAtMostOncePerJvm() throws Exception {
-    SlowLoader.LOADS.clear();
-    SlowLoader.failing = true;
-    try {
-      Cache<String, String> first = manager.createCache("failingBatches", readThrough());
-      Cache<String, String> second = secondJvm(clusterUri(namespace)).createCache("failingBatches", readThrough());
-      List<Throwable> failures = runBatches(first, second, new ConcurrentHashMap<>(), Cache::getAll);
-      assertEquals(THREADS_PER_MANAGER * 2, failures.size(), "every caller fails, none hangs");
-      for (Throwable failure : failures) {
-        assertTrue(failure instanceof CacheLoaderException, String.valueOf(failure));
-      }
-      for (int i = 0; i < KEYS; i++) {
-        int loads = SlowLoader.LOADS.get("k" + i).get();
-        assertTrue(loads >= 1 && loads <= 2, "loads of k" + i + ": " + loads + " (at most once per JVM)");
-      }
-    } finally {
-      SlowLoader.failing = false;
-    }
+    failingLoader("failingBatches", THREADS_PER_MANAGER * 2,
+        (first, second) -> runBatches(first, second, new ConcurrentHashMap<>(), Cache::getAll));
   }
 
   @Test
   void loadAll_loadsEachAbsentKeyOnceAcrossTwoJvms() throws Exception {
-    SlowLoader.LOADS.clear();
-    SlowLoader.failing = false;
-    Cache<String, String> first = manager.createCache("preloaded", readThrough());
-    Cache<String, String> second = secondJvm(clusterUri(namespace)).createCache("preloaded", readThrough());
-    assertEquals(List.of(), runBatches(first, second, new ConcurrentHashMap<>(), (cache, keys) -> {
+    List<Cache<String, String>> caches = coldInTwoJvms("preloaded");
+    Cache<String, String> first = caches.get(0);
+    assertEquals(List.of(), runBatches(first, caches.get(1), new ConcurrentHashMap<>(), (cache, keys) -> {
       javax.cache.integration.CompletionListenerFuture done = new javax.cache.integration.CompletionListenerFuture();
       cache.loadAll(keys, false, done);
       try {
@@ -265,35 +276,19 @@ class SingleFlightTest extends ClusterTest {
   private static List<Throwable> runBatches(Cache<String, String> first, Cache<String, String> second,
       Map<String, Set<String>> seen,
       java.util.function.BiFunction<Cache<String, String>, Set<String>, Map<String, String>> batch) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS_PER_MANAGER * 2);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> calls = new ArrayList<>();
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    try {
-      for (int t = 0; t < THREADS_PER_MANAGER * 2; t++) {
-        Cache<String, String> cache = t % 2 == 0 ? first : second;
-        Set<String> keys = new java.util.LinkedHashSet<>();
-        for (int i = 0; i < 5; i++) {
-          keys.add("k" + (t + i) % KEYS);
-        }
-        calls.add(pool.submit(() -> {
-          start.await();
-          try {
-            batch.apply(cache, keys).forEach((key, value) ->
-                seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(value));
-          } catch (RuntimeException e) {
-            failures.add(e);
-          }
-          return null;
-        }));
+    Crowd.run(THREADS_PER_MANAGER * 2, Duration.ofSeconds(60), t -> {
+      Set<String> keys = new java.util.LinkedHashSet<>();
+      for (int i = 0; i < 5; i++) {
+        keys.add("k" + (t + i) % KEYS);
       }
-      start.countDown();
-      for (Future<?> call : calls) {
-        call.get(60, TimeUnit.SECONDS);
+      try {
+        batch.apply(t % 2 == 0 ? first : second, keys).forEach((key, value) ->
+            seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(value));
+      } catch (RuntimeException e) {
+        failures.add(e);
       }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     return failures;
   }
 
@@ -307,33 +302,18 @@ class SingleFlightTest extends ClusterTest {
   private static List<Throwable> run(Cache<String, String> first, Cache<String, String> second,
       Map<String, Set<String>> seen, java.util.function.BiFunction<Cache<String, String>, String, String> operation)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS_PER_MANAGER * 2);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<?>> calls = new ArrayList<>();
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    try {
-      for (int t = 0; t < THREADS_PER_MANAGER * 2; t++) {
-        Cache<String, String> cache = t % 2 == 0 ? first : second;
-        calls.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < KEYS; i++) {
-            String key = "k" + i;
-            try {
-              seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(operation.apply(cache, key));
-            } catch (RuntimeException e) {
-              failures.add(e);
-            }
-          }
-          return null;
-        }));
+    Crowd.run(THREADS_PER_MANAGER * 2, Duration.ofSeconds(60), t -> {
+      for (int i = 0; i < KEYS; i++) {
+        String key = "k" + i;
+        try {
+          seen.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(operation.apply(t % 2 == 0 ? first : second,
+              key));
+        } catch (RuntimeException e) {
+          failures.add(e);
+        }
       }
-      start.countDown();
-      for (Future<?> call : calls) {
-        call.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     return failures;
   }
 }
