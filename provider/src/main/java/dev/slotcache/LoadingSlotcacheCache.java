@@ -18,9 +18,9 @@ final class LoadingSlotcacheCache<K, V> extends SlotcacheCache<K, V> {
   /** Loads once across every JVM sharing the cache ({@link SingleFlight}); every caller gets the stored value. */
   @Override
   V missed(K key, byte[] k) {
-    return flights.load(k, () -> read(k), () -> {
+    return flights.load(k, () -> read(k), lease -> {
       V value = loader.load(key);
-      return value == null ? null : storeLoaded(key, k, value);
+      return value == null ? null : storeLoaded(key, k, value, lease);
     });
   }
 

@@ -65,9 +65,9 @@ final class SingleFlight<V> {
    * The value of encoded key {@code k}: stored, or loaded once (by this JVM or another) and stored. {@code stored}
    * reads the stored value (null: none); {@code loadAndStore} loads one and returns what is stored then.
    */
-  V load(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
+  V load(byte[] k, Supplier<V> stored, Function<Held, V> loadAndStore) {
     if (!loadsOnce) {
-      return loadAndStore.get();
+      return loadAndStore.apply(null);
     }
     ByteBuffer id = ByteBuffer.wrap(k);
     CompletableFuture<V> mine = new CompletableFuture<>();
@@ -216,7 +216,7 @@ final class SingleFlight<V> {
   }
 
   /** Takes the lease and loads, or waits for the holder's value; loads alone once the wait is over. */
-  private V attempt(byte[] k, Supplier<V> stored, Supplier<V> loadAndStore) {
+  private V attempt(byte[] k, Supplier<V> stored, Function<Held, V> loadAndStore) {
     byte[] token = newToken();
     CacheStore.Lease lease = store.lease(k, token, leaseMillis, true);
     Held held = lease == CacheStore.Lease.HELD ? hold(List.of(k), token, true) : null;
@@ -224,7 +224,7 @@ final class SingleFlight<V> {
       V present = stored.get(); // refused: stored meanwhile, or another attempt loads it
       if (present != null || lease == CacheStore.Lease.STORED) {
         // stored (one this JVM cannot read, such as a class it does not have, is loaded here, as without a lease)
-        return present != null ? present : loadAndStore.get();
+        return present != null ? present : loadAndStore.apply(null);
       }
       List<V> found = new ArrayList<>(1);
       held = awaitStoredOrTake(k, () -> {
@@ -232,11 +232,11 @@ final class SingleFlight<V> {
         return value != null && found.add(value);
       });
       if (held == null) {
-        return found.isEmpty() ? loadAndStore.get() : found.get(0);
+        return found.isEmpty() ? loadAndStore.apply(null) : found.get(0);
       }
     }
     try {
-      return loadAndStore.get(); // the lease is only given while the entry is absent: no read first
+      return loadAndStore.apply(held); // the lease is only given while the entry is absent: no read first
     } finally {
       held.close();
     }
@@ -251,6 +251,7 @@ final class SingleFlight<V> {
     private final byte[] token;
     private final boolean whileAbsent;
     private final AtomicBoolean done = new AtomicBoolean();
+    private volatile boolean givenBack;
 
     private Held(List<byte[]> keys, byte[] token, boolean whileAbsent) {
       this.keys = keys;
@@ -280,10 +281,24 @@ final class SingleFlight<V> {
       return store.leaseAll(keys, token, leaseMillis, whileAbsent).contains(CacheStore.Lease.HELD);
     }
 
+    /** The owner token of this lease, for a store command that gives it back ({@link #givenBack}). */
+    byte[] token() {
+      return token;
+    }
+
+    /** A store command has given the lease back with its write: {@link #close} has nothing left to send. */
+    void givenBack() {
+      done.set(true);
+      givenBack = true;
+    }
+
     /** Gives the leases back; if Redis does not answer, they expire by themselves within one lease. */
     @Override
     public void close() {
       done.set(true);
+      if (givenBack) {
+        return;
+      }
       try {
         if (keys.size() == 1) {
           store.releaseLease(keys.get(0), token);

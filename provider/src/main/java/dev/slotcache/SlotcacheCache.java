@@ -274,17 +274,28 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
       List<V> stored = new ArrayList<>(at.size());
       for (int i : at) {
         V value = loaded == null ? null : loaded.get(missing.get(i));
-        stored.add(value == null ? null : storeLoaded(missing.get(i), ks.get(i), value));
+        stored.add(value == null ? null : storeLoaded(missing.get(i), ks.get(i), value, null));
       }
       return stored;
     });
   }
 
-  /** Stores a loaded value as a creation (the writer is not called for loads). */
-  V storeLoaded(K key, byte[] k, V value) {
+  /**
+   * Stores a loaded value as a creation (the writer is not called for loads); with the key's load {@code lease}
+   * (null: none) given back by the same command.
+   */
+  V storeLoaded(K key, byte[] k, V value, SingleFlight<V>.Held lease) {
     values.checkValue(value);
     long creation = expiry.creation();
-    if (store.putIfAbsent(k, values.encodeRecord(key, value), creation)) {
+    byte[] record = values.encodeRecord(key, value);
+    boolean created;
+    if (lease == null) {
+      created = store.putIfAbsent(k, record, creation);
+    } else {
+      created = store.putIfAbsentReleasing(k, record, creation, lease.token());
+      lease.givenBack();
+    }
+    if (created) {
       if (creation != Ttl.EXPIRE_NOW) {
         events.created(key, value);
       }

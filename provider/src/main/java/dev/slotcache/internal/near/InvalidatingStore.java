@@ -86,6 +86,11 @@ public final class InvalidatingStore implements CacheStore {
   }
 
   @Override
+  public boolean putIfAbsentReleasing(byte[] key, byte[] record, long creationTtl, byte[] leaseOwner) {
+    return writing(key, () -> store.putIfAbsentReleasing(key, record, creationTtl, leaseOwner));
+  }
+
+  @Override
   public byte[] replace(byte[] key, byte[] record, long updateTtl, boolean returnOld) {
     return writing(key, () -> store.replace(key, record, updateTtl, returnOld));
   }
@@ -110,8 +115,8 @@ public final class InvalidatingStore implements CacheStore {
       }
 
       @Override
-      public boolean commit(byte[] record, long ttl) {
-        return writing(key, () -> watched.commit(record, ttl));
+      public boolean commitReleasing(byte[] record, long ttl, byte[] leaseOwner) {
+        return writing(key, () -> watched.commitReleasing(record, ttl, leaseOwner));
       }
 
       @Override

@@ -133,6 +133,11 @@ public final class RetryingStore implements CacheStore {
   }
 
   @Override
+  public boolean putIfAbsentReleasing(byte[] key, byte[] record, long creationTtl, byte[] leaseOwner) {
+    return retry(Repeat.IF_NOT_APPLIED, () -> store.putIfAbsentReleasing(key, record, creationTtl, leaseOwner));
+  }
+
+  @Override
   public byte[] replace(byte[] key, byte[] record, long updateTtl, boolean returnOld) {
     return retry(Repeat.IF_NOT_APPLIED, () -> store.replace(key, record, updateTtl, returnOld));
   }

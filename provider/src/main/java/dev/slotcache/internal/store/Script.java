@@ -90,6 +90,17 @@ final class Script {
       + "return {v, redis.call('PTTL', KEYS[1])}\n");
 
   /**
+   * SET KEYS[1] ARGV[1] NX with TTL ARGV[2] (ms; -1: none; 0: store nothing, only say whether absent), then deletes the
+   * lease KEYS[2] if owner ARGV[3] holds it. Returns 1 when KEYS[1] was absent.
+   */
+  static final Script PUT_IF_ABSENT_RELEASING = new Script(""
+      + "local absent = redis.call('EXISTS', KEYS[1]) == 0\n"
+      + "if absent and ARGV[2] == '-1' then redis.call('SET', KEYS[1], ARGV[1])\n"
+      + "elseif absent and ARGV[2] ~= '0' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+      + "if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end\n"
+      + "return absent and 1 or 0\n");
+
+  /**
    * Takes the lease KEYS[1] of entry KEYS[2] for owner ARGV[1] for ARGV[2] ms, or extends it when that owner holds it
    * already (so a retry after a lost reply is safe). With ARGV[3] = 1 (a load lease) it is not given while the entry
    * is stored. Returns 1 when the owner holds it, 0 when someone else does, 2 when the entry is stored already

@@ -117,6 +117,15 @@ public class SegmentStore implements CacheStore {
   }
 
   @Override
+  public boolean putIfAbsentReleasing(byte[] key, byte[] record, long creationTtl, byte[] leaseOwner) {
+    byte[] redisKey = layout.redisKey(key);
+    List<byte[]> keys = List.of(redisKey, layout.leaseKey(key));
+    List<byte[]> args = List.of(record, Long.toString(creationTtl).getBytes(StandardCharsets.US_ASCII), leaseOwner);
+    return (Long) call("putIfAbsent", redisKey,
+        client -> RedisCalls.evalsha(client, Script.PUT_IF_ABSENT_RELEASING, keys, args)) == 1L;
+  }
+
+  @Override
   public byte[] replace(byte[] key, byte[] record, long updateTtl, boolean returnOld) {
     byte[] redisKey = layout.redisKey(key);
     if (updateTtl == Ttl.EXPIRE_NOW) {
@@ -148,7 +157,7 @@ public class SegmentStore implements CacheStore {
 
   @Override
   public Watched watch(byte[] key) {
-    return watch.watch(layout.redisKey(key));
+    return watch.watch(layout.redisKey(key), layout.leaseKey(key));
   }
 
   @Override
