@@ -24,7 +24,8 @@ import javax.cache.CacheException;
 import javax.cache.integration.CacheLoaderException;
 
 /**
- * One load per key at a time, across every JVM that shares the cache (a read-through cache's misses).
+ * One load per key at a time, across every JVM that shares the cache (a read-through cache's misses, an invoke on a
+ * missing entry), and the keys' write sections.
  *
  * <p>In this JVM, callers missing the same key at once share one attempt (the first caller's; the others wait for its
  * result, also for its exception). Across JVMs, the attempt first takes the key's load lease in Redis ({@code SET}
@@ -33,7 +34,11 @@ import javax.cache.integration.CacheLoaderException;
  * 50 ms, so a load of 200 ms costs a waiter about 6 reads). A holder that dies stops renewing, so its lease expires
  * within {@code single-flight.lease} and the next waiter takes it. A waiter that has waited
  * {@code single-flight.wait} loads on its own: no caller waits longer than that plus one load. A failed load is not
- * shared across JVMs: the next JVM's attempt takes the lease and tries once more.
+ * shared across JVMs: the next JVM's attempt takes the lease and tries once more. Batches ({@link #loadAll}) take
+ * the leases of all their keys in one pipeline per master.
+ *
+ * <p>The same lease key is also a key's write section ({@link #exclusive}): taken whether the entry is stored or not,
+ * so that the writes of a cache with a writer, its loads and its early refreshes exclude each other in every JVM.
  */
 final class SingleFlight<V> {
 

@@ -15,6 +15,7 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.integration.CacheLoader;
 import javax.cache.processor.EntryProcessor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,6 +34,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -65,6 +67,26 @@ public class ClusterBenchmark {
     return null;
   };
 
+  /** A loader that returns the fixture's value at once, so that a miss costs only what the cache does. */
+  public static final class ValueLoader implements CacheLoader<String, byte[]>, java.io.Serializable {
+    static volatile byte[] value;
+
+    @Override
+    public byte[] load(String key) {
+      return value;
+    }
+
+    @Override
+    public Map<String, byte[]> loadAll(Iterable<? extends String> keys) {
+      Map<String, byte[]> all = new HashMap<>();
+      keys.forEach(key -> all.put(key, value));
+      return all;
+    }
+  }
+
+  /** Life of an entry a miss stores: short, so that the keys of a run expire in Redis soon after. */
+  static final long MISS_TTL_MILLIS = 2_000;
+
   @State(Scope.Benchmark)
   public static class Fixture {
     @Param({"100", "10240"})
@@ -80,6 +102,12 @@ public class ClusterBenchmark {
     List<Set<String>> keySets;
     List<Set<byte[]>> rawKeySets;
     List<Map<String, byte[]>> entrySets;
+    /** Read-through caches whose misses load with (loadingOnce) and without (loadingEach) single-flight. */
+    Cache<String, byte[]> loadingOnce;
+    Cache<String, byte[]> loadingEach;
+    final java.util.concurrent.atomic.AtomicLong misses = new java.util.concurrent.atomic.AtomicLong();
+    final String missPrefix = "miss-" + java.util.UUID.randomUUID() + "-";
+    final SetParams missSet = SetParams.setParams().nx().px(MISS_TTL_MILLIS);
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -93,6 +121,9 @@ public class ClusterBenchmark {
           .getCacheManager(URI.create(uri + "/" + namespace), getClass().getClassLoader(), new Properties());
       Cache<String, byte[]> existing = manager.getCache("bench");
       cache = existing != null ? existing : manager.createCache("bench", new MutableConfiguration<>());
+      ValueLoader.value = new byte[valueSize];
+      loadingOnce = loadingCache(manager, "loading-once", true);
+      loadingEach = loadingCache(manager, "loading-each", false);
       Set<HostAndPort> seeds = new HashSet<>();
       for (String seed : uri.substring(uri.indexOf("://") + 3).split(",")) {
         seeds.add(HostAndPort.from(seed));
@@ -143,6 +174,21 @@ public class ClusterBenchmark {
     public void tearDown() {
       raw.close();
       manager.close();
+    }
+
+    /** A key never asked for before (it expires {@link #MISS_TTL_MILLIS} after a miss stores it). */
+    String freshKey() {
+      return missPrefix + misses.incrementAndGet();
+    }
+
+    /** Created, or adopted from an earlier fork with this fork's loader (a getCache would adopt it without). */
+    private static Cache<String, byte[]> loadingCache(CacheManager manager, String name, boolean singleFlight) {
+      dev.slotcache.configuration.SlotcacheConfiguration<String, byte[]> configuration =
+          new dev.slotcache.configuration.SlotcacheConfiguration<>();
+      configuration.setReadThrough(true).setCacheLoaderFactory(javax.cache.configuration.FactoryBuilder
+          .factoryOf(ValueLoader.class)).setExpiryPolicyFactory(javax.cache.expiry.CreatedExpiryPolicy.factoryOf(
+              new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, MISS_TTL_MILLIS)));
+      return manager.createCache(name, configuration.setSingleFlight(singleFlight));
     }
 
     int index() {
@@ -316,6 +362,28 @@ public class ClusterBenchmark {
   @Benchmark
   public Void invoke(Fixture f) {
     return f.cache.invoke(f.keys[f.index()], BUMP);
+  }
+
+  /** A read-through miss (load lease taken, value loaded, stored and the lease given back). */
+  @Benchmark
+  public byte[] loadMiss(Fixture f) {
+    return f.loadingOnce.get(f.freshKey());
+  }
+
+  /** The same miss with single-flight off ({@code slotcache.single-flight=false}): GET, then SET NX. */
+  @Benchmark
+  public byte[] uncoordinatedLoadMiss(Fixture f) {
+    return f.loadingEach.get(f.freshKey());
+  }
+
+  /** What a hand-written read-through does on a miss: GET (nothing), load, SET NX with the TTL. */
+  @Benchmark
+  public String rawLoadMiss(Fixture f) {
+    byte[] key = f.freshKey().getBytes(StandardCharsets.UTF_8);
+    if (f.raw.get(key) != null) {
+      return "hit";
+    }
+    return f.raw.set(key, ValueLoader.value, f.missSet);
   }
 
   /** What invoke replaces: read, change, write back (two round trips, not atomic). */

@@ -26,7 +26,8 @@ import org.openjdk.jmh.runner.RunnerException;
 public final class RatioReport {
 
   private static final String[] OPERATIONS = {"get", "put", "containsKey", "remove", "getAll100", "putAll100",
-      "removeAll100", "invoke", "getAll100:clusterPipeline", "putAll100:clusterPipeline"};
+      "removeAll100", "invoke", "getAll100:clusterPipeline", "putAll100:clusterPipeline", "loadMiss",
+      "loadMiss:uncoordinated"};
 
   private RatioReport() {
   }

@@ -94,9 +94,10 @@ final class Script {
    * lease KEYS[2] if owner ARGV[3] holds it. Returns 1 when KEYS[1] was absent.
    */
   static final Script PUT_IF_ABSENT_RELEASING = new Script(""
-      + "local absent = redis.call('EXISTS', KEYS[1]) == 0\n"
-      + "if absent and ARGV[2] == '-1' then redis.call('SET', KEYS[1], ARGV[1])\n"
-      + "elseif absent and ARGV[2] ~= '0' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end\n"
+      + "local absent\n"
+      + "if ARGV[2] == '0' then absent = redis.call('EXISTS', KEYS[1]) == 0\n"
+      + "elseif ARGV[2] == '-1' then absent = redis.call('SET', KEYS[1], ARGV[1], 'NX') ~= false\n"
+      + "else absent = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) ~= false end\n"
       + "if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end\n"
       + "return absent and 1 or 0\n");
 
@@ -107,10 +108,11 @@ final class Script {
    * (nothing left to load).
    */
   static final Script LEASE = new Script(""
-      + "local holder = redis.call('GET', KEYS[1])\n"
-      + "if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end\n"
-      + "if holder then return 0 end\n"
-      + "if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 2 end\n"
-      + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
-      + "return 1\n");
+      // the common case first, in two calls: a free lease taken, the entry checked
+      + "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then\n"
+      + "  if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then redis.call('DEL', KEYS[1]) return 2 end\n"
+      + "  return 1\n"
+      + "end\n"
+      + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end\n"
+      + "return 0\n");
 }

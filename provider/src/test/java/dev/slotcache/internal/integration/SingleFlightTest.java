@@ -252,6 +252,49 @@ class SingleFlightTest extends ClusterTest {
     }
   }
 
+  /** Fails after 50 ms, counting how many run at once per key. */
+  static final class FailingCreation implements javax.cache.processor.EntryProcessor<String, String, String> {
+    static final Map<String, AtomicInteger> RUNNING = new ConcurrentHashMap<>();
+    static final Map<String, AtomicInteger> MOST = new ConcurrentHashMap<>();
+    static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+    @Override
+    public String process(javax.cache.processor.MutableEntry<String, String> entry, Object... arguments) {
+      String key = entry.getKey();
+      RUNS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      int now = RUNNING.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+      MOST.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        RUNNING.get(key).decrementAndGet();
+      }
+      throw new IllegalStateException("the database is down");
+    }
+  }
+
+  @Test
+  void aFailingProcessorOnAMissingEntry_failsEachCaller_andNeverRunsTwiceAtOnce() throws Exception {
+    MutableConfiguration<String, String> plain = new MutableConfiguration<String, String>()
+        .setTypes(String.class, String.class);
+    Cache<String, String> first = manager.createCache("failingCreation", plain);
+    Cache<String, String> second = secondJvm(clusterUri(namespace)).getCache("failingCreation", String.class,
+        String.class);
+    List<Throwable> failures = run(first, second, new ConcurrentHashMap<>(),
+        (cache, key) -> cache.invoke(key, new FailingCreation()));
+    assertEquals(KEYS * THREADS_PER_MANAGER * 2, failures.size(), "every caller fails, none hangs");
+    for (Throwable failure : failures) {
+      assertTrue(failure instanceof javax.cache.processor.EntryProcessorException, String.valueOf(failure));
+    }
+    for (int i = 0; i < KEYS; i++) {
+      // The documented rule for invoke: a failed creation leaves the next caller to try, one at a time.
+      assertEquals(1, FailingCreation.MOST.get("k" + i).get(), "processors running at once on k" + i);
+      assertEquals(THREADS_PER_MANAGER * 2, FailingCreation.RUNS.get("k" + i).get(), "runs on k" + i);
+    }
+  }
+
   @Test
   void aProcessorOnAMissingEntry_runsOncePerKeyAcrossTwoJvms() throws Exception {
     SlowLoader.LOADS.clear();
