@@ -107,53 +107,92 @@ final class Invocations<K, V> {
             // the store failed while waiting: go on without the lease, as after the wait's end
           }
         }
-        try (CacheStore.Watched watched = store.watch(k)) {
-          byte[] record = watched.value();
-          if (record == null && lease == null && !waited && unknown.isEmpty()) {
-            lease = flights.take(k);
-            if (lease == null) {
-              waited = true;
-              waitNow = true;
-              continue;
-            }
-          }
-          for (Pending<T> pending : unknown) {
-            if (pending.applied(record)) {
-              // Applied although its reply was lost: not again, but reported exactly as a commit whose reply came.
-              countInvoke(pending.entry);
-              afterInvoke(pending.entry, pending.previous);
-              return pending.result;
-            }
-          }
-          V current = values.decode(k, record);
-          ProcessedEntry<K, V> entry = new ProcessedEntry<>(key, current, loader, values::checkValue);
-          T result = process(entryProcessor, entry, arguments);
-          Commit commit = commitOf(k, entry, current == null ? null : record);
-          if (commit == null) {
-            countInvoke(entry);
-            afterInvoke(entry, current);
-            return result;
-          }
-          writeThrough(entry);
-          try {
-            if (lease == null ? watched.commit(commit.record, commit.ttl)
-                : watched.commitReleasing(commit.record, commit.ttl, lease.token())) {
-              if (lease != null) {
-                lease.givenBack(); // with the commit: no round trip of its own
+        try {
+          boolean creating;
+          try (CacheStore.Watched watched = store.watch(k)) {
+            byte[] record = watched.value();
+            if (record == null && lease == null && !waited && unknown.isEmpty()) {
+              lease = flights.take(k);
+              if (lease == null) {
+                waited = true;
+                waitNow = true;
+                continue;
               }
+            }
+            for (Pending<T> pending : unknown) {
+              if (pending.applied(record)) {
+                // Applied although its reply was lost: not again, but reported exactly as a commit whose reply came.
+                countInvoke(pending.entry);
+                afterInvoke(pending.entry, pending.previous);
+                return pending.result;
+              }
+            }
+            // A creation under the lease runs its processor (often a slow load) with no connection held: below.
+            creating = record == null && lease != null;
+            if (!creating) {
+              V current = values.decode(k, record);
+              ProcessedEntry<K, V> entry = new ProcessedEntry<>(key, current, loader, values::checkValue);
+              T result = process(entryProcessor, entry, arguments);
+              Commit commit = commitOf(k, entry, current == null ? null : record);
+              if (commit == null) {
+                countInvoke(entry);
+                afterInvoke(entry, current);
+                return result;
+              }
+              writeThrough(entry);
+              try {
+                if (lease == null ? watched.commit(commit.record, commit.ttl)
+                    : watched.commitReleasing(commit.record, commit.ttl, lease.token())) {
+                  if (lease != null) {
+                    lease.givenBack(); // with the commit: no round trip of its own
+                  }
+                  countInvoke(entry);
+                  if (commit.record != null && commit.ttl == Ttl.EXPIRE_NOW && current == null) {
+                    return result; // created and expired at once: neither stored nor announced
+                  }
+                  afterInvoke(entry, current);
+                  return result;
+                }
+              } catch (StoreException e) {
+                if (e.outcomeUnknown()) {
+                  unknown = new ArrayList<>(unknown);
+                  unknown.add(new Pending<>(commit, entry, current, result));
+                }
+                throw e;
+              }
+            }
+          }
+          if (creating) {
+            // The lease was given while the entry was absent: create it if it still is (SET NX), the lease given
+            // back by the same script; a plain put meanwhile makes it a conflict, and the processor runs again.
+            ProcessedEntry<K, V> entry = new ProcessedEntry<>(key, null, loader, values::checkValue);
+            T result = process(entryProcessor, entry, arguments);
+            Commit commit = commitOf(k, entry, null);
+            if (commit == null) {
               countInvoke(entry);
-              if (commit.record != null && commit.ttl == Ttl.EXPIRE_NOW && current == null) {
-                return result; // created and expired at once: neither stored nor announced
-              }
-              afterInvoke(entry, current);
+              afterInvoke(entry, null);
               return result;
             }
-          } catch (StoreException e) {
-            if (e.outcomeUnknown()) {
-              unknown = new ArrayList<>(unknown);
-              unknown.add(new Pending<>(commit, entry, current, result));
+            writeThrough(entry);
+            boolean created;
+            try {
+              created = store.putIfAbsentReleasing(k, commit.record, commit.ttl, lease.token());
+            } catch (StoreException e) {
+              if (e.outcomeUnknown()) {
+                unknown = new ArrayList<>(unknown);
+                unknown.add(new Pending<>(commit, entry, null, result));
+              }
+              throw e;
             }
-            throw e;
+            lease.givenBack();
+            lease = null;
+            if (created) {
+              countInvoke(entry);
+              if (commit.ttl != Ttl.EXPIRE_NOW) {
+                afterInvoke(entry, null);
+              }
+              return result;
+            }
           }
           if (++conflicts > retries) {
             throw ConditionalWrites.contended(store.layout().cacheName(), retries);

@@ -78,6 +78,9 @@ final class RefreshAhead<K, V> {
   }
 
   private void refresh(byte[] k) {
+    if (closed) {
+      return; // the cache closed while this waited: its loader may be closed too
+    }
     try {
       flights.tryExclusive(k, () -> {
         CacheStore.Timed current = store.getTimed(k);
@@ -106,6 +109,9 @@ final class RefreshAhead<K, V> {
     ExecutorService running = executor;
     if (running == null) {
       synchronized (this) {
+        if (closed) {
+          throw new RejectedExecutionException("closed");
+        }
         if (executor == null) {
           // A few threads and a bounded queue: a refresh that finds no room is skipped (the entry expires as usual).
           ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
@@ -125,10 +131,13 @@ final class RefreshAhead<K, V> {
 
   /** Stops refreshing; a refresh under way finishes. */
   void close() {
-    closed = true;
-    ExecutorService running = executor;
+    ExecutorService running;
+    synchronized (this) {
+      closed = true;
+      running = executor;
+    }
     if (running != null) {
-      running.shutdown();
+      running.shutdownNow();
     }
   }
 }

@@ -42,6 +42,16 @@ import javax.cache.integration.CacheLoaderException;
  */
 final class SingleFlight<V> {
 
+  /** Renewals block on Redis: on threads of their own, not the common pool (one thread on 2 cores). */
+  private static final java.util.concurrent.ExecutorService RENEWING =
+      java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "slotcache-lease-renewal");
+        thread.setDaemon(true);
+        return thread;
+      });
+
+  /** Keys whose write sections a batch asks for in one pipeline. */
+  private static final int SECTION_CHUNK = 100;
   private static final long FIRST_POLL_MILLIS = 2;
   private static final long LAST_POLL_MILLIS = 50;
 
@@ -63,7 +73,7 @@ final class SingleFlight<V> {
     this.owner = nodeId + "/" + UUID.randomUUID();
     this.leaseMillis = Math.max(100, lease.toMillis());
     this.waitNanos = wait.toNanos();
-    this.renewals = CompletableFuture.delayedExecutor(leaseMillis / 3, TimeUnit.MILLISECONDS);
+    this.renewals = CompletableFuture.delayedExecutor(leaseMillis / 3, TimeUnit.MILLISECONDS, RENEWING);
   }
 
   /**
@@ -169,7 +179,7 @@ final class SingleFlight<V> {
       // stored meanwhile: read (one this JVM cannot read, such as a class it does not have, is loaded here)
       held.addAll(storedNow.isEmpty() ? List.of() : fill(storedNow, stored.apply(storedNow), out));
       if (!held.isEmpty()) {
-        Held lease = hold(positions(ks, held), token, true);
+        Held lease = hold(positions(ks, held), token);
         try {
           fill(held, loadAndStore.apply(held), out);
         } finally {
@@ -224,7 +234,7 @@ final class SingleFlight<V> {
   private V attempt(byte[] k, Supplier<V> stored, Function<Held, V> loadAndStore) {
     byte[] token = newToken();
     CacheStore.Lease lease = store.lease(k, token, leaseMillis, true);
-    Held held = lease == CacheStore.Lease.HELD ? hold(List.of(k), token, true) : null;
+    Held held = lease == CacheStore.Lease.HELD ? hold(List.of(k), token) : null;
     if (held == null) {
       V present = stored.get(); // refused: stored meanwhile, or another attempt loads it
       if (present != null || lease == CacheStore.Lease.STORED) {
@@ -254,14 +264,12 @@ final class SingleFlight<V> {
   final class Held implements AutoCloseable {
     private final List<byte[]> keys;
     private final byte[] token;
-    private final boolean whileAbsent;
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile boolean givenBack;
 
-    private Held(List<byte[]> keys, byte[] token, boolean whileAbsent) {
+    private Held(List<byte[]> keys, byte[] token) {
       this.keys = keys;
       this.token = token;
-      this.whileAbsent = whileAbsent;
     }
 
     private void renewLater() {
@@ -280,10 +288,7 @@ final class SingleFlight<V> {
 
     /** Extends the leases; false once none is held any more (each key stored, or its lease lost). */
     private boolean renew() {
-      if (keys.size() == 1) {
-        return store.lease(keys.get(0), token, leaseMillis, whileAbsent) == CacheStore.Lease.HELD;
-      }
-      return store.leaseAll(keys, token, leaseMillis, whileAbsent).contains(CacheStore.Lease.HELD);
+      return keys.isEmpty() || store.renewLeases(keys, token, leaseMillis); // none yet: a batch still waiting
     }
 
     /** The owner token of this lease, for a store command that gives it back ({@link #givenBack}). */
@@ -319,15 +324,15 @@ final class SingleFlight<V> {
   /** Takes the lease of {@code k} for one attempt; null when another attempt (in this JVM or another) holds it. */
   Held take(byte[] k) {
     byte[] token = newToken();
-    return store.lease(k, token, leaseMillis, true) == CacheStore.Lease.HELD ? hold(List.of(k), token, true) : null;
+    return store.lease(k, token, leaseMillis, true) == CacheStore.Lease.HELD ? hold(List.of(k), token) : null;
   }
 
   private byte[] newToken() {
     return (owner + ":" + attemptsMade.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
   }
 
-  private Held hold(List<byte[]> keys, byte[] token, boolean whileAbsent) {
-    Held held = new Held(keys, token, whileAbsent);
+  private Held hold(List<byte[]> keys, byte[] token) {
+    Held held = new Held(keys, token);
     held.renewLater();
     return held;
   }
@@ -365,7 +370,7 @@ final class SingleFlight<V> {
     if (store.lease(k, token, leaseMillis, false) != CacheStore.Lease.HELD) {
       return false;
     }
-    Held section = hold(List.of(k), token, false);
+    Held section = hold(List.of(k), token);
     try {
       work.run();
       return true;
@@ -375,46 +380,58 @@ final class SingleFlight<V> {
   }
 
   /**
-   * {@link #exclusive} for many keys at once: all their sections or none (a batch holding some while waiting for
-   * the rest could wait for another batch waiting for it), retried until all are held.
+   * {@link #exclusive} for many keys at once. The sections are taken in one order, the same in every JVM (the encoded
+   * keys' bytes): a batch holds only a prefix of its keys while it waits for the next one (asked for a chunk at a time
+   * in one pipeline; any taken beyond a busy key are given back), so two batches cannot wait for each other.
    */
   <T> T exclusiveAll(List<byte[]> ks, Supplier<T> work) {
     if (ks.isEmpty()) {
       return work.get();
     }
+    java.util.TreeSet<byte[]> ordered = new java.util.TreeSet<>(java.util.Arrays::compareUnsigned);
+    ordered.addAll(ks);
+    List<byte[]> all = new ArrayList<>(ordered);
     long deadline = System.nanoTime() + waitNanos;
-    for (long poll = FIRST_POLL_MILLIS; ; poll = Math.min(LAST_POLL_MILLIS, poll * 2)) {
-      byte[] token = newToken();
-      List<byte[]> held = new ArrayList<>(ks.size());
-      if (ks.size() == 1) {
-        if (store.lease(ks.get(0), token, leaseMillis, false) == CacheStore.Lease.HELD) {
-          held.add(ks.get(0));
+    byte[] token = newToken();
+    List<byte[]> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Held section = hold(held, token); // renews what it holds so far while the rest is waited for
+    try {
+      long poll = FIRST_POLL_MILLIS;
+      for (int next = 0; next < all.size(); ) { // all before next are held
+        List<byte[]> asked = all.subList(next, Math.min(all.size(), next + SECTION_CHUNK));
+        List<CacheStore.Lease> leases = asked.size() == 1
+            ? List.of(store.lease(asked.get(0), token, leaseMillis, false))
+            : store.leaseAll(asked, token, leaseMillis, false);
+        int prefix = 0;
+        while (prefix < asked.size() && leases.get(prefix) == CacheStore.Lease.HELD) {
+          prefix++;
         }
-      } else {
-        List<CacheStore.Lease> leases = store.leaseAll(ks, token, leaseMillis, false);
-        for (int i = 0; i < ks.size(); i++) {
+        held.addAll(asked.subList(0, prefix));
+        List<byte[]> beyond = new ArrayList<>(); // taken out of order: given back, so that only a prefix is held
+        for (int i = prefix; i < asked.size(); i++) {
           if (leases.get(i) == CacheStore.Lease.HELD) {
-            held.add(ks.get(i));
+            beyond.add(asked.get(i));
           }
         }
-      }
-      Held section = held.isEmpty() ? null : hold(held, token, false);
-      if (held.size() == ks.size()) {
-        try {
-          return work.get();
-        } finally {
-          section.close();
+        if (!beyond.isEmpty()) {
+          store.releaseLeases(beyond, token);
         }
+        next += prefix;
+        if (prefix == asked.size()) {
+          poll = FIRST_POLL_MILLIS;
+          continue;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          throw new CacheException("cache '" + cacheName + "': another write or load of the same key held it for "
+              + "longer than slotcache.single-flight.wait (" + TimeUnit.NANOSECONDS.toMillis(waitNanos)
+              + " ms); nothing was written");
+        }
+        sleep(poll + java.util.concurrent.ThreadLocalRandom.current().nextLong(poll + 1));
+        poll = Math.min(LAST_POLL_MILLIS, poll * 2);
       }
-      if (section != null) {
-        section.close(); // some held by others: give these back, try again for all
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new CacheException("cache '" + cacheName + "': another write or load of the same key held it for "
-            + "longer than slotcache.single-flight.wait (" + TimeUnit.NANOSECONDS.toMillis(waitNanos)
-            + " ms); nothing was written");
-      }
-      sleep(poll + java.util.concurrent.ThreadLocalRandom.current().nextLong(poll + 1));
+      return work.get();
+    } finally {
+      section.close();
     }
   }
 

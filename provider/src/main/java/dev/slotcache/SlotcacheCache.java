@@ -16,6 +16,7 @@ import dev.slotcache.internal.store.CacheStore;
 import dev.slotcache.internal.store.CacheStore.Outcome;
 import dev.slotcache.internal.store.Ttl;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -270,14 +271,61 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
       }
       return found;
     }, at -> {
-      Map<K, V> loaded = loader.loadAll(SingleFlight.positions(missing, at));
-      List<V> stored = new ArrayList<>(at.size());
-      for (int i : at) {
-        V value = loaded == null ? null : loaded.get(missing.get(i));
-        stored.add(value == null ? null : storeLoaded(missing.get(i), ks.get(i), value, null));
+      List<K> keys = SingleFlight.positions(missing, at);
+      Map<K, V> loaded = loader.loadAll(keys);
+      List<V> found = new ArrayList<>(at.size());
+      for (K key : keys) {
+        found.add(loaded == null ? null : loaded.get(key));
       }
-      return stored;
+      return storeAllLoaded(keys, SingleFlight.positions(ks, at), found);
     });
+  }
+
+  /**
+   * Stores loaded values (null: none) as creations, one pipeline per master; what is stored for each key then (the
+   * value another caller stored first, where one did).
+   */
+  private List<V> storeAllLoaded(List<K> keys, List<byte[]> ks, List<V> loaded) {
+    List<V> stored = new ArrayList<>(loaded);
+    List<Integer> at = new ArrayList<>();
+    List<byte[]> records = new ArrayList<>();
+    long[] ttls = new long[keys.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      V value = loaded.get(i);
+      if (value == null) {
+        continue;
+      }
+      values.checkValue(value);
+      long ttl = expiry.creation();
+      if (ttl == Ttl.EXPIRE_NOW) {
+        continue; // created and expired at once: returned, neither stored nor announced
+      }
+      ttls[at.size()] = ttl;
+      at.add(i);
+      records.add(values.encodeRecord(keys.get(i), value));
+    }
+    List<byte[]> batch = SingleFlight.positions(ks, at);
+    boolean[] created = batch.isEmpty() ? new boolean[0]
+        : store.putIfAbsentAll(batch, records, Arrays.copyOf(ttls, at.size()));
+    List<Integer> first = new ArrayList<>();
+    for (int j = 0; j < at.size(); j++) {
+      if (created[j]) {
+        events.created(keys.get(at.get(j)), loaded.get(at.get(j)));
+      } else {
+        first.add(at.get(j));
+      }
+    }
+    if (!first.isEmpty()) { // someone stored one first: every caller gets the stored value
+      List<byte[]> firstKeys = SingleFlight.positions(ks, first);
+      List<byte[]> firstRecords = store.getAll(firstKeys);
+      for (int j = 0; j < first.size(); j++) {
+        V other = values.decode(firstKeys.get(j), firstRecords.get(j));
+        if (other != null) {
+          stored.set(first.get(j), other);
+        }
+      }
+    }
+    return stored;
   }
 
   /**
@@ -725,7 +773,8 @@ class SlotcacheCache<K, V> implements Cache<K, V> {
   /** A value loadAll loaded to replace what is there. */
   private void storeReloaded(K key, V value) {
     byte[] k = values.encodeKey(key);
-    TtlWrites.Written written = writes.write(k, values.encodeRecord(key, value), true);
+    byte[] record = values.encodeRecord(key, value);
+    TtlWrites.Written written = sections.run(k, () -> writes.write(k, record, true));
     if (written.stored()) {
       fireWritten(key, value, values.decodeQuietly(written.old()));
     }

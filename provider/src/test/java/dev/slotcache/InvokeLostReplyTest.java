@@ -90,6 +90,15 @@ class InvokeLostReplyTest extends ClusterTest {
             if (method.getName().equals("watch")) {
               return losingReplies(real.watch((byte[]) args[0]));
             }
+            if (method.getName().equals("putIfAbsentReleasing")) { // an invoke's creation under its lease
+              boolean applied = real.putIfAbsentReleasing((byte[]) args[0], (byte[]) args[1], (Long) args[2],
+                  (byte[]) args[3]);
+              if (applied && lose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                lost.incrementAndGet();
+                throw new StoreException("reply lost (injected)", new JedisConnectionException("injected"), true);
+              }
+              return applied;
+            }
             try {
               return method.invoke(real, args);
             } catch (InvocationTargetException e) {

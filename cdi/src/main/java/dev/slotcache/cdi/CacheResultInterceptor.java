@@ -44,19 +44,24 @@ class CacheResultInterceptor extends CacheInterceptor<CacheResult> {
     if (!method.annotation().skipGet() && SingleFlightCaches.loadOnce(cache)) {
       return once(context, cache, exceptions, key, method);
     }
-    Object result;
+    Object result = proceed(context, exceptions, key, method);
+    if (result != null) {
+      cache.put(key, result);
+    }
+    return result;
+  }
+
+  /** Runs the method; an exception it throws is cached when the exception rules say so, then rethrown. */
+  private static Object proceed(InvocationContext context, Cache<Object, Object> exceptions, GeneratedCacheKey key,
+      CacheMethod<CacheResult> method) throws Exception {
     try {
-      result = context.proceed();
+      return context.proceed();
     } catch (Throwable thrown) {
       if (exceptions != null && method.appliesTo(thrown)) {
         Rethrow.keepingOriginal(thrown, () -> exceptions.put(key, thrown));
       }
       throw thrown;
     }
-    if (result != null) {
-      cache.put(key, result);
-    }
-    return result;
   }
 
   /** The method run inside {@code invoke} on a missing entry: once per key across the cluster at a time. */
@@ -68,13 +73,14 @@ class CacheResultInterceptor extends CacheInterceptor<CacheResult> {
           return entry.getValue(); // another caller's result, stored while this one waited
         }
         if (exceptions != null && exceptions.get(key) instanceof Throwable thrown) {
-          throw new MethodFailed(thrown, true);
+          throw new MethodFailed(thrown);
         }
         Object result;
         try {
-          result = context.proceed();
-        } catch (Exception e) {
-          throw new MethodFailed(e, false);
+          // an exception is cached before the key's turn ends: the next caller rethrows it, not running the method
+          result = proceed(context, exceptions, key, method);
+        } catch (Throwable thrown) {
+          throw new MethodFailed(thrown);
         }
         if (result != null) {
           entry.setValue(result);
@@ -82,22 +88,16 @@ class CacheResultInterceptor extends CacheInterceptor<CacheResult> {
         return result;
       });
     } catch (MethodFailed failed) {
-      Throwable thrown = failed.getCause();
-      if (!failed.cached && exceptions != null && method.appliesTo(thrown)) {
-        Rethrow.keepingOriginal(thrown, () -> exceptions.put(key, thrown));
-      }
-      throw Rethrow.asException(thrown);
+      throw Rethrow.asException(failed.getCause());
     }
   }
 
   /** Carries the method's exception (or one cached meanwhile) out of the processor, unchanged. */
   private static final class MethodFailed extends javax.cache.processor.EntryProcessorException {
     private static final long serialVersionUID = 1L;
-    final boolean cached;
 
-    MethodFailed(Throwable cause, boolean cached) {
+    MethodFailed(Throwable cause) {
       super(cause);
-      this.cached = cached;
     }
   }
 }

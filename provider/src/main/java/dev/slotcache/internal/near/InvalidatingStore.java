@@ -147,6 +147,16 @@ public final class InvalidatingStore implements CacheStore {
   }
 
   @Override
+  public boolean[] putIfAbsentAll(List<byte[]> keys, List<byte[]> records, long[] creationTtls) {
+    return writingAll(keys, () -> store.putIfAbsentAll(keys, records, creationTtls));
+  }
+
+  @Override
+  public boolean renewLeases(List<byte[]> keys, byte[] owner, long millis) {
+    return store.renewLeases(keys, owner, millis);
+  }
+
+  @Override
   public void releaseLeases(List<byte[]> keys, byte[] owner) {
     store.releaseLeases(keys, owner);
   }

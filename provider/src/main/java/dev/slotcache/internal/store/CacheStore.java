@@ -143,11 +143,24 @@ public interface CacheStore {
    */
   Lease lease(byte[] key, byte[] owner, long millis, boolean whileAbsent);
 
+  /**
+   * Extends the lease {@code owner} holds on each key by {@code millis}; never takes one that is free (a renewal that
+   * arrives after the lease was given back must not bring it back). Whether {@code owner} still holds any.
+   */
+  boolean renewLeases(List<byte[]> keys, byte[] owner, long millis);
+
   /** Gives the lease back, if {@code owner} still holds it. */
   void releaseLease(byte[] key, byte[] owner);
 
   /** {@link #lease} for many keys, one pipeline per master; the answers in the order of {@code keys}. */
   List<Lease> leaseAll(List<byte[]> keys, byte[] owner, long millis, boolean whileAbsent);
+
+  /**
+   * {@link #putIfAbsent} for many keys, one pipeline per master: whether each was absent and is stored now. Each TTL
+   * is positive or {@link Ttl#PERSIST} ({@link Ttl#EXPIRE_NOW} creations are not stored at all: their callers skip
+   * them).
+   */
+  boolean[] putIfAbsentAll(List<byte[]> keys, List<byte[]> records, long[] creationTtls);
 
   /** {@link #releaseLease} for many keys, one pipeline per master. */
   void releaseLeases(List<byte[]> keys, byte[] owner);

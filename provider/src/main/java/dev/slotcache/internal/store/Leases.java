@@ -50,18 +50,44 @@ final class Leases {
     return Arrays.asList(results);
   }
 
-  static void releaseAll(NodeFanOut fanOut, SegmentedKeyLayout layout, List<byte[]> keys, byte[] owner) {
-    List<byte[]> args = List.of(owner);
-    fanOut.forEachKey("lease", keys, new ScriptPerKey(Script.DELETE_IF_SAME) {
+  static boolean renewAll(NodeFanOut fanOut, SegmentedKeyLayout layout, List<byte[]> keys, byte[] owner,
+      long millis) {
+    boolean[] held = new boolean[1];
+    fanOut.forEachKey("lease", keys, new OnLeaseKeys(Script.RENEW, layout, keys,
+        List.of(owner, Long.toString(millis).getBytes(StandardCharsets.US_ASCII))) {
       @Override
-      List<byte[]> keys(byte[] redisKey, int index) {
-        return List.of(layout.leaseKey(keys.get(index)));
-      }
-
-      @Override
-      List<byte[]> args(int index) {
-        return args;
+      public void read(Object reply, int index) {
+        held[0] |= ((Long) reply) == 1L;
       }
     });
+    return held[0];
+  }
+
+  static void releaseAll(NodeFanOut fanOut, SegmentedKeyLayout layout, List<byte[]> keys, byte[] owner) {
+    fanOut.forEachKey("lease", keys, new OnLeaseKeys(Script.DELETE_IF_SAME, layout, keys, List.of(owner)));
+  }
+
+  /** A script called on the lease key of each key of a batch, with the same arguments for all. */
+  private static class OnLeaseKeys extends ScriptPerKey {
+    private final SegmentedKeyLayout layout;
+    private final List<byte[]> keys;
+    private final List<byte[]> args;
+
+    OnLeaseKeys(Script script, SegmentedKeyLayout layout, List<byte[]> keys, List<byte[]> args) {
+      super(script);
+      this.layout = layout;
+      this.keys = keys;
+      this.args = args;
+    }
+
+    @Override
+    List<byte[]> keys(byte[] redisKey, int index) {
+      return List.of(layout.leaseKey(keys.get(index)));
+    }
+
+    @Override
+    List<byte[]> args(int index) {
+      return args;
+    }
   }
 }

@@ -83,6 +83,16 @@ public final class RetryingStore implements CacheStore {
   }
 
   @Override
+  public boolean[] putIfAbsentAll(List<byte[]> keys, List<byte[]> records, long[] creationTtls) {
+    return retry(Repeat.IF_NOT_APPLIED, () -> store.putIfAbsentAll(keys, records, creationTtls));
+  }
+
+  @Override
+  public boolean renewLeases(List<byte[]> keys, byte[] owner, long millis) {
+    return retry(Repeat.ALWAYS, () -> store.renewLeases(keys, owner, millis));
+  }
+
+  @Override
   public void releaseLeases(List<byte[]> keys, byte[] owner) {
     retry(Repeat.ALWAYS, () -> {
       store.releaseLeases(keys, owner);

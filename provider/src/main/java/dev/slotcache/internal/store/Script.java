@@ -115,4 +115,9 @@ final class Script {
       + "end\n"
       + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end\n"
       + "return 0\n");
+
+  /** Extends the lease KEYS[1] by ARGV[2] ms if owner ARGV[1] still holds it (never takes it): 1 if so, else 0. */
+  static final Script RENEW = new Script(""
+      + "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end\n"
+      + "return 0\n");
 }

@@ -235,6 +235,16 @@ public class SegmentStore implements CacheStore {
   }
 
   @Override
+  public boolean[] putIfAbsentAll(List<byte[]> keys, List<byte[]> records, long[] creationTtls) {
+    return Creations.putIfAbsentAll(fanOut, keys, records, creationTtls);
+  }
+
+  @Override
+  public boolean renewLeases(List<byte[]> keys, byte[] owner, long millis) {
+    return Leases.renewAll(fanOut, layout, keys, owner, millis);
+  }
+
+  @Override
   public void releaseLeases(List<byte[]> keys, byte[] owner) {
     Leases.releaseAll(fanOut, layout, keys, owner);
   }

@@ -127,6 +127,37 @@ class WriterOnceTest extends ClusterTest {
     }
   }
 
+  @Test
+  void overlappingPutAllsAndPuts_allComplete_andTheWriterSeesEachAppliedValueOnce() throws Exception {
+    List<Cache<String, Integer>> caches = twoJvms("batches");
+    AtomicInteger values = new AtomicInteger();
+    run(caches, cache -> {
+      for (int round = 0; round < 10; round++) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          keys.add("k" + i);
+        }
+        Collections.shuffle(keys);
+        Map<String, Integer> batch = new java.util.LinkedHashMap<>();
+        for (String key : keys.subList(0, 6)) {
+          batch.put(key, values.incrementAndGet());
+        }
+        cache.putAll(batch);
+        cache.put(keys.get(9), values.incrementAndGet());
+      }
+    });
+    int written = 0;
+    for (List<Integer> perKey : RecordingWriter.WRITES.values()) {
+      written += perKey.size();
+      assertEquals(perKey.size(), new java.util.HashSet<>(perKey).size(), "a value written twice: " + perKey);
+    }
+    assertEquals(values.get(), written, "one writer call per value written");
+    for (int i = 0; i < 10; i++) {
+      List<Integer> perKey = RecordingWriter.WRITES.get("k" + i);
+      assertEquals(perKey.get(perKey.size() - 1), caches.get(0).get("k" + i), "the writer's last value is stored");
+    }
+  }
+
   /** {@code work} on 4 threads per cache, all starting at once. */
   private static void run(List<Cache<String, Integer>> caches, java.util.function.Consumer<Cache<String, Integer>> work)
       throws Exception {
