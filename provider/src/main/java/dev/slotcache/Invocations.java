@@ -141,11 +141,7 @@ final class Invocations<K, V> {
               }
               writeThrough(entry);
               try {
-                if (lease == null ? watched.commit(commit.record, commit.ttl)
-                    : watched.commitReleasing(commit.record, commit.ttl, lease.token())) {
-                  if (lease != null) {
-                    lease.givenBack(); // with the commit: no round trip of its own
-                  }
+                if (watched.commit(commit.record, commit.ttl)) {
                   countInvoke(entry);
                   if (commit.record != null && commit.ttl == Ttl.EXPIRE_NOW && current == null) {
                     return result; // created and expired at once: neither stored nor announced

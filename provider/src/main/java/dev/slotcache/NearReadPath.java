@@ -31,7 +31,7 @@ final class NearReadPath extends ReadPath {
     NearTier.Stamp stamp = near.stamp(k);
     CacheStore.Timed read = store.getTimed(k);
     near.fill(k, stamp, read);
-    return timed(k, read);
+    return told(refresher, k, read);
   }
 
   @Override
@@ -45,19 +45,9 @@ final class NearReadPath extends ReadPath {
     for (int i = 0; i < keys.size(); i++) {
       CacheStore.Timed read = reads.get(i);
       near.fill(keys.get(i), stamps.get(i), read);
-      records.add(timed(keys.get(i), read));
+      records.add(told(refresher, keys.get(i), read));
     }
     return records;
-  }
-
-  private byte[] timed(byte[] k, CacheStore.Timed read) {
-    if (read == null) {
-      return null;
-    }
-    if (refresher != null) {
-      refresher.read(k, read.ttlMillis());
-    }
-    return read.record();
   }
 
   @Override

@@ -29,6 +29,17 @@ abstract class ReadPath {
   /** After a hit on {@code k}: applies the access TTL where {@link #read} could not. */
   abstract void hit(byte[] k);
 
+  /** The record of a timed read of {@code k} (null: absent), its TTL told to {@code refresher} (null: none). */
+  static byte[] told(RefreshAhead<?, ?> refresher, byte[] k, CacheStore.Timed read) {
+    if (read == null) {
+      return null;
+    }
+    if (refresher != null) {
+      refresher.read(k, read.ttlMillis());
+    }
+    return read.record();
+  }
+
   /** The value this JVM holds in memory for {@code key} (a near cache), or null: then Redis is read. */
   Object held(Object key) {
     return null;
@@ -100,7 +111,7 @@ abstract class ReadPath {
 
     @Override
     byte[] read(byte[] k) {
-      return told(k, store.getTimed(k));
+      return told(refresher, k, store.getTimed(k));
     }
 
     @Override
@@ -108,17 +119,9 @@ abstract class ReadPath {
       List<CacheStore.Timed> reads = store.getAllTimed(keys);
       List<byte[]> records = new java.util.ArrayList<>(keys.size());
       for (int i = 0; i < keys.size(); i++) {
-        records.add(told(keys.get(i), reads.get(i)));
+        records.add(told(refresher, keys.get(i), reads.get(i)));
       }
       return records;
-    }
-
-    private byte[] told(byte[] k, CacheStore.Timed read) {
-      if (read == null) {
-        return null;
-      }
-      refresher.read(k, read.ttlMillis());
-      return read.record();
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.slotcache.internal.store.CacheStore;
 import dev.slotcache.internal.store.Record;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -41,7 +40,7 @@ final class RefreshAhead<K, V> {
   private final long windowMillis;
   private final Cache<ByteBuffer, Boolean> tried;
   private final AtomicLong refreshes = new AtomicLong();
-  private volatile ExecutorService executor;
+  private final ThreadPoolExecutor executor;
   private volatile boolean closed;
 
   /** @param windowMillis a read finding less TTL than this left refreshes the entry */
@@ -55,6 +54,14 @@ final class RefreshAhead<K, V> {
     this.loader = loader;
     this.flights = flights;
     this.windowMillis = windowMillis;
+    // A few threads, started only when needed, and a bounded queue: a refresh that finds no room is skipped (the
+    // entry expires as usual).
+    this.executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), runnable -> {
+      Thread thread = new Thread(runnable, "slotcache-refresh-" + cacheName);
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.allowCoreThreadTimeOut(true);
     this.tried = Caffeine.newBuilder().expireAfterWrite(Duration.ofMillis(Math.max(1, windowMillis / 2)))
         .maximumSize(100_000).build();
   }
@@ -66,9 +73,9 @@ final class RefreshAhead<K, V> {
       return;
     }
     try {
-      executor().execute(() -> refresh(k));
+      executor.execute(() -> refresh(k));
     } catch (RejectedExecutionException e) {
-      // closed meanwhile: the entry expires as it would have
+      // closed, or 10,000 refreshes waiting: this one is skipped and the entry expires as it would have
     }
   }
 
@@ -105,39 +112,9 @@ final class RefreshAhead<K, V> {
     }
   }
 
-  private ExecutorService executor() {
-    ExecutorService running = executor;
-    if (running == null) {
-      synchronized (this) {
-        if (closed) {
-          throw new RejectedExecutionException("closed");
-        }
-        if (executor == null) {
-          // A few threads and a bounded queue: a refresh that finds no room is skipped (the entry expires as usual).
-          ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(10_000), runnable -> {
-                Thread thread = new Thread(runnable, "slotcache-refresh-" + cacheName);
-                thread.setDaemon(true);
-                return thread;
-              });
-          pool.allowCoreThreadTimeOut(true);
-          executor = pool;
-        }
-        running = executor;
-      }
-    }
-    return running;
-  }
-
-  /** Stops refreshing; a refresh under way finishes. */
+  /** Stops refreshing; a refresh under way finishes, queued ones are dropped. */
   void close() {
-    ExecutorService running;
-    synchronized (this) {
-      closed = true;
-      running = executor;
-    }
-    if (running != null) {
-      running.shutdownNow();
-    }
+    closed = true;
+    executor.shutdownNow();
   }
 }

@@ -310,11 +310,7 @@ final class SingleFlight<V> {
         return;
       }
       try {
-        if (keys.size() == 1) {
-          store.releaseLease(keys.get(0), token);
-        } else {
-          store.releaseLeases(keys, token);
-        }
+        store.releaseLeases(keys, token);
       } catch (RuntimeException e) {
         // the work under the lease is done and reported; the lease lapses on its own
       }
@@ -399,9 +395,7 @@ final class SingleFlight<V> {
       long poll = FIRST_POLL_MILLIS;
       for (int next = 0; next < all.size(); ) { // all before next are held
         List<byte[]> asked = all.subList(next, Math.min(all.size(), next + SECTION_CHUNK));
-        List<CacheStore.Lease> leases = asked.size() == 1
-            ? List.of(store.lease(asked.get(0), token, leaseMillis, false))
-            : store.leaseAll(asked, token, leaseMillis, false);
+        List<CacheStore.Lease> leases = store.leaseAll(asked, token, leaseMillis, false);
         int prefix = 0;
         while (prefix < asked.size() && leases.get(prefix) == CacheStore.Lease.HELD) {
           prefix++;

@@ -115,8 +115,8 @@ class InvokeLostReplyTest extends ClusterTest {
         }
 
         @Override
-        public boolean commitReleasing(byte[] record, long ttl, byte[] leaseOwner) {
-          boolean applied = watched.commitReleasing(record, ttl, leaseOwner);
+        public boolean commit(byte[] record, long ttl) {
+          boolean applied = watched.commit(record, ttl);
           if (applied && lose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             lost.incrementAndGet();
             throw new StoreException("reply lost (injected)", new JedisConnectionException("injected"), true);

@@ -115,8 +115,8 @@ public final class InvalidatingStore implements CacheStore {
       }
 
       @Override
-      public boolean commitReleasing(byte[] record, long ttl, byte[] leaseOwner) {
-        return writing(key, () -> watched.commitReleasing(record, ttl, leaseOwner));
+      public boolean commit(byte[] record, long ttl) {
+        return writing(key, () -> watched.commit(record, ttl));
       }
 
       @Override

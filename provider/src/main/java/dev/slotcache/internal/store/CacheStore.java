@@ -92,15 +92,7 @@ public interface CacheStore {
      * {@code MULTI}, SET (or DEL when {@code record} is null), {@code EXEC}: true when applied, false when the key
      * changed since it was watched. A lost reply raises a {@link StoreException} whose outcome is unknown.
      */
-    default boolean commit(byte[] record, long ttl) {
-      return commitReleasing(record, ttl, null);
-    }
-
-    /**
-     * {@link #commit}, giving back in the same transaction the lease {@code leaseOwner} (null: none) holds on the key
-     * (when it commits; on a conflict the lease stays held).
-     */
-    boolean commitReleasing(byte[] record, long ttl, byte[] leaseOwner);
+    boolean commit(byte[] record, long ttl);
 
     @Override
     void close();
@@ -152,7 +144,10 @@ public interface CacheStore {
   /** Gives the lease back, if {@code owner} still holds it. */
   void releaseLease(byte[] key, byte[] owner);
 
-  /** {@link #lease} for many keys, one pipeline per master; the answers in the order of {@code keys}. */
+  /**
+   * {@link #lease} for many keys, one pipeline per master (one command for a single key); the answers in the order of
+   * {@code keys}.
+   */
   List<Lease> leaseAll(List<byte[]> keys, byte[] owner, long millis, boolean whileAbsent);
 
   /**
@@ -162,7 +157,7 @@ public interface CacheStore {
    */
   boolean[] putIfAbsentAll(List<byte[]> keys, List<byte[]> records, long[] creationTtls);
 
-  /** {@link #releaseLease} for many keys, one pipeline per master. */
+  /** {@link #releaseLease} for many keys, one pipeline per master (one command for a single key). */
   void releaseLeases(List<byte[]> keys, byte[] owner);
 
   // ---------------------------------------------------------------- batches

@@ -1,6 +1,5 @@
 package dev.slotcache.internal.store;
 
-import java.util.List;
 import java.util.Objects;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Pipeline;
@@ -31,8 +30,7 @@ final class KeyWatch {
     this.cacheName = Objects.requireNonNull(cacheName, "cacheName");
   }
 
-  /** Watches and reads {@code redisKey}; {@code leaseKey} is its lease's key, for a commit that gives it back. */
-  CacheStore.Watched watch(byte[] redisKey, byte[] leaseKey) {
+  CacheStore.Watched watch(byte[] redisKey) {
     int slot = JedisClusterCRC16.getSlot(redisKey);
     RedisCluster.Connected connected = cluster.connected(cacheName, "invoke");
     Connection[] held = new Connection[1];
@@ -53,7 +51,7 @@ final class KeyWatch {
         }
         return RedisCalls.failure(cacheName, "invoke", cluster.ownerOf(slot), e);
       });
-      CacheStore.Watched handle = new WatchedKey(held[0], redisKey, leaseKey, value);
+      CacheStore.Watched handle = new WatchedKey(held[0], redisKey, value);
       held[0] = null;
       return handle;
     } finally {
@@ -64,13 +62,11 @@ final class KeyWatch {
   private final class WatchedKey implements CacheStore.Watched {
     private final Connection connection;
     private final byte[] redisKey;
-    private final byte[] leaseKey;
     private final byte[] value;
 
-    WatchedKey(Connection connection, byte[] redisKey, byte[] leaseKey, byte[] value) {
+    WatchedKey(Connection connection, byte[] redisKey, byte[] value) {
       this.connection = connection;
       this.redisKey = redisKey;
-      this.leaseKey = leaseKey;
       this.value = value;
     }
 
@@ -80,18 +76,10 @@ final class KeyWatch {
     }
 
     @Override
-    public boolean commitReleasing(byte[] record, long ttl, byte[] leaseOwner) {
+    public boolean commit(byte[] record, long ttl) {
       if (record != null && ttl == Ttl.EXPIRE_NOW) {
-        if (value == null) { // created and expired at once: nothing to store, only the lease to give back
-          if (leaseOwner != null) {
-            RedisCalls.call(() -> {
-              Pipeline pipeline = new Pipeline(connection);
-              pipeline.eval(Script.DELETE_IF_SAME.source, List.of(leaseKey), List.of(leaseOwner));
-              pipeline.sync();
-              return null;
-            }, this::failure);
-          }
-          return true;
+        if (value == null) {
+          return true; // created and expired at once: nothing to store
         }
         record = null;
       }
@@ -104,9 +92,6 @@ final class KeyWatch {
           queued[0] = pipeline.del(redisKey);
         } else {
           queued[0] = pipeline.set(redisKey, written, SegmentStore.setTtl(SetParams.setParams(), ttl));
-        }
-        if (leaseOwner != null) {
-          pipeline.eval(Script.DELETE_IF_SAME.source, List.of(leaseKey), List.of(leaseOwner));
         }
         Response<Object> reply = pipeline.sendCommand(Protocol.Command.EXEC, NO_ARGS);
         pipeline.sync();

@@ -19,7 +19,12 @@ final class Leases {
   }
 
   static List<byte[]> args(byte[] owner, long millis, boolean whileAbsent) {
-    return List.of(owner, Long.toString(millis).getBytes(StandardCharsets.US_ASCII), whileAbsent ? LOAD : WRITE);
+    return List.of(owner, millis(millis), whileAbsent ? LOAD : WRITE);
+  }
+
+  /** A lease's life as the scripts take it. */
+  static byte[] millis(long millis) {
+    return Long.toString(millis).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The script's answer as a {@link CacheStore.Lease}. */
@@ -54,7 +59,7 @@ final class Leases {
       long millis) {
     boolean[] held = new boolean[1];
     fanOut.forEachKey("lease", keys, new OnLeaseKeys(Script.RENEW, layout, keys,
-        List.of(owner, Long.toString(millis).getBytes(StandardCharsets.US_ASCII))) {
+        List.of(owner, millis(millis))) {
       @Override
       public void read(Object reply, int index) {
         held[0] |= ((Long) reply) == 1L;

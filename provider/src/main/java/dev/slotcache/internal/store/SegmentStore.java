@@ -157,7 +157,7 @@ public class SegmentStore implements CacheStore {
 
   @Override
   public Watched watch(byte[] key) {
-    return watch.watch(layout.redisKey(key), layout.leaseKey(key));
+    return watch.watch(layout.redisKey(key));
   }
 
   @Override
@@ -231,7 +231,8 @@ public class SegmentStore implements CacheStore {
 
   @Override
   public List<Lease> leaseAll(List<byte[]> keys, byte[] owner, long millis, boolean whileAbsent) {
-    return Leases.leaseAll(fanOut, layout, keys, Leases.args(owner, millis, whileAbsent));
+    return keys.size() == 1 ? List.of(lease(keys.get(0), owner, millis, whileAbsent)) // one command, no pipeline
+        : Leases.leaseAll(fanOut, layout, keys, Leases.args(owner, millis, whileAbsent));
   }
 
   @Override
@@ -241,12 +242,18 @@ public class SegmentStore implements CacheStore {
 
   @Override
   public boolean renewLeases(List<byte[]> keys, byte[] owner, long millis) {
-    return Leases.renewAll(fanOut, layout, keys, owner, millis);
+    return keys.size() == 1
+        ? (Long) eval("lease", Script.RENEW, layout.leaseKey(keys.get(0)), owner, Leases.millis(millis)) == 1L
+        : Leases.renewAll(fanOut, layout, keys, owner, millis);
   }
 
   @Override
   public void releaseLeases(List<byte[]> keys, byte[] owner) {
-    Leases.releaseAll(fanOut, layout, keys, owner);
+    if (keys.size() == 1) {
+      releaseLease(keys.get(0), owner);
+    } else {
+      Leases.releaseAll(fanOut, layout, keys, owner);
+    }
   }
 
   @Override
